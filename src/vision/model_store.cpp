@@ -1,0 +1,98 @@
+#include "vision/model_store.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "vision/model_error.h"
+
+namespace facecheck::vision {
+namespace {
+
+// SHA-256 of the files inside @vladmandic/face-api@1.7.15 (whose tarball
+// scripts/fetch-models.sh verifies against the registry's sha512).
+const std::map<std::string, std::string>& pinned_sums() {
+  static const std::map<std::string, std::string> sums = {
+      {"face_landmark_68_model-weights_manifest.json",
+       "ca4886639f86e99b39fed0c155f81b63317225773bd9616716e887b0153389c9"},
+      {"face_landmark_68_model.bin",
+       "4611ef65c87d836d03d684b30eec4d195d8b219fa1dd58fc58945831c6b9299b"},
+      {"face_recognition_model-weights_manifest.json",
+       "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b"},
+      {"face_recognition_model.bin",
+       "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589"},
+      {"ssd_mobilenetv1_model-weights_manifest.json",
+       "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955"},
+      {"ssd_mobilenetv1_model.bin",
+       "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8"},
+      {"tiny_face_detector_model-weights_manifest.json",
+       "5d1af4849ac48d5b985f4a9b16010c512353ddd6fcc63d50fd0bc9e9e64296e5"},
+      {"tiny_face_detector_model.bin",
+       "b7503ce7df31039b1c43316a9b865cab6a70dd748cc602d3fa28b551503c3871"},
+  };
+  return sums;
+}
+
+std::string sha256_hex(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw model_file_error(path.string(), "missing or unreadable");
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::array<char, 1 << 16> buf;
+  while (in) {
+    in.read(buf.data(), buf.size());
+    crypto_hash_sha256_update(&state, reinterpret_cast<unsigned char*>(buf.data()),
+                              static_cast<unsigned long long>(in.gcount()));
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
+}
+
+void verify_file(const std::filesystem::path& dir, const std::string& file) {
+  const auto it = pinned_sums().find(file);
+  if (it == pinned_sums().end()) return;  // not one of ours: shapes still get checked
+  if (sha256_hex(dir / file) != it->second)
+    throw model_file_error((dir / file).string(), "checksum mismatch (corrupted or replaced)");
+}
+
+std::filesystem::path executable_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+}  // namespace
+
+std::filesystem::path default_models_dir() {
+  if (const char* env = std::getenv("FACECHECK_MODELS"); env && *env) return env;
+  const std::filesystem::path here = "models";
+  if (std::filesystem::exists(here / "face_recognition_model.bin")) return here;
+  // build/<dir>/facecheck -> <repo>/models
+  for (auto dir = executable_dir(); !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "models" / "face_recognition_model.bin"))
+      return dir / "models";
+  }
+  return here;
+}
+
+TfjsWeights load_model(const std::filesystem::path& dir, const std::string& model) {
+  if (sodium_init() < 0) throw ModelError("libsodium failed to initialise");
+  verify_file(dir, model + "-weights_manifest.json");
+  verify_file(dir, model + ".bin");
+  return TfjsWeights::load(dir, model);
+}
+
+}  // namespace facecheck::vision
