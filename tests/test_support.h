@@ -34,15 +34,14 @@ inline std::string read_bytes(const std::filesystem::path& p) {
 
 }  // namespace facecheck::testing
 
-#define REQUIRE_DATA()                                                                   \
-  do {                                                                                   \
-    if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))          \
-      GTEST_SKIP() << "shared data not found at " << facecheck::testing::data_dir();     \
+#define REQUIRE_DATA()                                                               \
+  do {                                                                               \
+    if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))      \
+      GTEST_SKIP() << "shared data not found at " << facecheck::testing::data_dir(); \
   } while (0)
 
-#define REQUIRE_MODELS()                                                                 \
-  do {                                                                                   \
-    if (!std::filesystem::exists(facecheck::testing::models_dir() /                      \
-                                 "face_recognition_model.bin"))                          \
-      GTEST_SKIP() << "models not found; run scripts/fetch-models.sh";                   \
+#define REQUIRE_MODELS()                                                                           \
+  do {                                                                                             \
+    if (!std::filesystem::exists(facecheck::testing::models_dir() / "face_recognition_model.bin")) \
+      GTEST_SKIP() << "models not found; run scripts/fetch-models.sh";                             \
   } while (0)
