@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets up everything facecheck needs on a fresh Debian 12 machine (as root):
+# Debian packages, the pretrained models (pinned and verified) and the build.
+# Idempotent and quick when nothing changed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates openssl
+  libopencv-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
+  libsodium-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  libhnswlib-dev prometheus-cpp-dev libpqxx-dev nodejs npm
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # nodejs/npm may come from elsewhere on a developer's machine: keep them if present.
+  if command -v npm >/dev/null 2>&1; then
+    filtered=(); for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+    missing=("${filtered[@]}")
+  fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+bash scripts/fetch-models.sh
+
+build="${FACECHECK_BUILD:-$root/build/release}"
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+echo "setup: building in $build" >&2
+cmake --build "$build" -j"$(nproc)"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up everything (scripts/setup.sh) and runs every test: the C++ unit and
+# integration tests through CTest. The real photos are read from ../shared/data.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+build="${FACECHECK_BUILD:-$root/build/release}"
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
