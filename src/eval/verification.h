@@ -26,7 +26,7 @@ struct VerificationReport {
   std::vector<FoldResult> folds;
   double mean_accuracy = 0;
   double accuracy_std = 0;
-  float best_threshold = 0;       // most accurate single threshold on all pairs
+  float best_threshold = 0;  // most accurate single threshold on all pairs
   double best_threshold_accuracy = 0;
   float far_0_1pct_threshold = 0;  // highest threshold with FAR <= 0.1%
   double tar_at_far_0_1pct = 0;

@@ -12,6 +12,7 @@ namespace facecheck::vision {
 // get_face_chip_details, "Average positions of face points 17-67"), regrouped
 // as (x, y) pairs. The unit square spans the eyebrows horizontally and runs
 // from the top of the brows (y ~ 0.02) to the bottom of the lower lip (~ 0.91).
+// clang-format off
 const std::array<cv::Point2d, kLandmarkCount - kTemplateFirstLandmark> kDlibMeanFace = {{
     // 17-26: eyebrows
     {0.000213256, 0.106454}, {0.0752622, 0.038915}, {0.18113, 0.0187482}, {0.29077, 0.0344891},
@@ -34,8 +35,8 @@ const std::array<cv::Point2d, kLandmarkCount - kTemplateFirstLandmark> kDlibMean
     {0.556721, 0.902192}, {0.490127, 0.909281}, {0.423532, 0.902192}, {0.338094, 0.864805},
     // 60-67: inner lips
     {0.290379, 0.784792}, {0.428096, 0.778746}, {0.490127, 0.785343}, {0.552157, 0.778746},
-    {0.689874, 0.784792}, {0.553364, 0.824182}, {0.490127, 0.831803}, {0.42689, 0.824182},
-}};
+    {0.689874, 0.784792}, {0.553364, 0.824182}, {0.490127, 0.831803}, {0.42689, 0.824182}}};
+// clang-format on
 
 namespace {
 

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "vision/model_store.h"
 #include "vision/net_builder.h"
@@ -16,7 +17,7 @@ namespace {
 
 constexpr int kInputSize = 112;
 // face-api subtracts these per-channel means (RGB order) and then divides by 255.
-const cv::Scalar kMeanRgb(122.782, 117.001, 104.298);
+constexpr float kMeanRgb[3] = {122.782f, 117.001f, 104.298f};
 
 // face-api's depthwise-separable conv: depthwise 3x3 (no bias), pointwise
 // 1x1, then the bias; always 'same' padding.
@@ -63,7 +64,8 @@ cv::dnn::Net build_net(const TfjsWeights& w) {
   return b.finish();
 }
 
-cv::Mat to_rgb_float(const cv::Mat& image) {
+// The crop as 8-bit RGB, whatever its channel layout.
+cv::Mat to_rgb(const cv::Mat& image) {
   if (image.empty()) throw std::invalid_argument("FaceLandmarker: empty image");
   if (image.depth() != CV_8U)
     throw std::invalid_argument("FaceLandmarker: expected an 8-bit image");
@@ -81,11 +83,61 @@ cv::Mat to_rgb_float(const cv::Mat& image) {
     default:
       throw std::invalid_argument("FaceLandmarker: expected 1, 3 or 4 channels");
   }
-  // Interpolate in float, as face-api's tensor path does, rather than
-  // rounding the resized pixels to 8 bits.
-  cv::Mat f;
-  rgb.convertTo(f, CV_32F);
-  return f;
+  return rgb;
+}
+
+// Source taps of TF's legacy bilinear resize (align_corners = false,
+// half_pixel_centers = false): output index o samples input o * in / out.
+struct Tap {
+  int i0, i1;
+  float frac;
+};
+
+std::vector<Tap> resize_taps(int in, int out) {
+  const float ratio = static_cast<float>(in) / static_cast<float>(out);
+  std::vector<Tap> taps(out);
+  for (int o = 0; o < out; ++o) {
+    const float src = static_cast<float>(o) * ratio;
+    const int i0 = static_cast<int>(std::floor(src));
+    taps[o] = {i0, std::min(i0 + 1, in - 1), src - static_cast<float>(i0)};
+  }
+  return taps;
+}
+
+// The square network input: the crop padded with black to a square (the
+// shorter side equally on both sides), resized to 112x112, mean-subtracted
+// and divided by 255, as NCHW. Done by hand to reproduce face-api's tensor
+// path exactly (pad first, then TF's legacy resize): the network is very
+// sensitive to sub-pixel shifts of its input (on face_rectangular.png half
+// a pixel moves jaw points by up to 10 px), and cv::resize's half-pixel
+// centres shift the input by a fraction of a pixel.
+cv::Mat make_blob(const cv::Mat& rgb, int pad_x, int pad_y) {
+  const int side = std::max(rgb.cols, rgb.rows);
+  const auto taps = resize_taps(side, kInputSize);
+  // The padded square's pixel (y, x) as float, zero outside the crop.
+  const auto at = [&](int y, int x, int c) {
+    const int cy = y - pad_y, cx = x - pad_x;
+    if (cy < 0 || cx < 0 || cy >= rgb.rows || cx >= rgb.cols) return 0.f;
+    return static_cast<float>(rgb.ptr<uint8_t>(cy)[cx * 3 + c]);
+  };
+  const int dims[] = {1, 3, kInputSize, kInputSize};
+  cv::Mat blob(4, dims, CV_32F);
+  for (int c = 0; c < 3; ++c) {
+    float* plane = blob.ptr<float>(0, c);
+    for (int oy = 0; oy < kInputSize; ++oy) {
+      const Tap ty = taps[oy];
+      for (int ox = 0; ox < kInputSize; ++ox) {
+        const Tap tx = taps[ox];
+        const float top =
+            at(ty.i0, tx.i0, c) + (at(ty.i0, tx.i1, c) - at(ty.i0, tx.i0, c)) * tx.frac;
+        const float bottom =
+            at(ty.i1, tx.i0, c) + (at(ty.i1, tx.i1, c) - at(ty.i1, tx.i0, c)) * tx.frac;
+        const float v = top + (bottom - top) * ty.frac;
+        plane[oy * kInputSize + ox] = (v - kMeanRgb[c]) / 255.f;
+      }
+    }
+  }
+  return blob;
 }
 
 }  // namespace
@@ -104,60 +156,40 @@ FaceLandmarker::FaceLandmarker(FaceLandmarker&&) noexcept = default;
 FaceLandmarker& FaceLandmarker::operator=(FaceLandmarker&&) noexcept = default;
 
 Landmarks FaceLandmarker::locate(const cv::Mat& crop_bgr) {
-  const cv::Mat rgb = to_rgb_float(crop_bgr);
-  const float w = static_cast<float>(rgb.cols), h = static_cast<float>(rgb.rows);
-  // face-api scales the longer side to 112 and pads the shorter one with
-  // black equally on both sides.
-  const float s = kInputSize / std::max(w, h);
-  const float pad_x = w < h ? (kInputSize - w * s) / 2 : 0.f;
-  const float pad_y = h < w ? (kInputSize - h * s) / 2 : 0.f;
-
-  const char* mode_env = std::getenv("LM_MODE");
-  const int mode = mode_env ? std::atoi(mode_env) : 0;
-  cv::Mat square;
-  if (mode == 2) {
-    cv::Mat resized;
-    cv::resize(rgb, resized,
-               cv::Size(static_cast<int>(std::lround(w * s)), static_cast<int>(std::lround(h * s))),
-               0, 0, cv::INTER_AREA);
-    square = cv::Mat::zeros(kInputSize, kInputSize, CV_32FC3);
-    const int ox = (kInputSize - resized.cols) / 2, oy = (kInputSize - resized.rows) / 2;
-    resized.copyTo(square(cv::Rect(ox, oy, resized.cols, resized.rows)));
-  } else {
-    // Pixel centres map to pixel centres (mode 0) or corners (mode 1, TF legacy).
-    const float c = mode == 0 ? 0.5f * s - 0.5f : 0.f;
-    const cv::Matx23f m(s, 0, pad_x + c, 0, s, pad_y + c);
-    cv::warpAffine(rgb, square, m, cv::Size(kInputSize, kInputSize), cv::INTER_LINEAR,
-                   cv::BORDER_CONSTANT, cv::Scalar::all(0));
-  }
-
-  const cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 255, cv::Size(), kMeanRgb, false);
-  impl_->net.setInput(blob);
+  const cv::Mat rgb = to_rgb(crop_bgr);
+  // face-api puts the odd pixel of padding after the crop, so the padding
+  // before it is the floor of half the difference.
+  const int side = std::max(rgb.cols, rgb.rows);
+  const int pad_x = (side - rgb.cols) / 2, pad_y = (side - rgb.rows) / 2;
+  impl_->net.setInput(make_blob(rgb, pad_x, pad_y));
   const cv::Mat out = impl_->net.forward();
   if (out.total() != 2 * kLandmarkCount)
     throw std::runtime_error("FaceLandmarker: unexpected output size");
 
-  // Outputs are fractions of the padded square; undo the padding and scale.
+  // Outputs are (x, y) fractions of the padded square. face-api subtracts
+  // half the size difference, which is the real padding when it is even; we
+  // subtract the real padding so odd differences are not off by half a pixel.
   Landmarks points;
   const float* v = out.ptr<float>();
-  for (int i = 0; i < kLandmarkCount; ++i) {
-    points[i] = {(v[2 * i] * kInputSize - pad_x) / s, (v[2 * i + 1] * kInputSize - pad_y) / s};
-  }
+  const float s = static_cast<float>(side);
+  for (int i = 0; i < kLandmarkCount; ++i)
+    points[i] = {v[2 * i] * s - static_cast<float>(pad_x),
+                 v[2 * i + 1] * s - static_cast<float>(pad_y)};
   return points;
 }
 
 Landmarks FaceLandmarker::locate(const cv::Mat& image_bgr, const cv::Rect2f& box) {
   if (image_bgr.empty()) throw std::invalid_argument("FaceLandmarker: empty image");
-  const cv::Rect2f clipped =
-      box & cv::Rect2f(0.f, 0.f, static_cast<float>(image_bgr.cols), static_cast<float>(image_bgr.rows));
-  const int x0 = static_cast<int>(std::lround(clipped.x));
-  const int y0 = static_cast<int>(std::lround(clipped.y));
-  const int x1 = static_cast<int>(std::lround(clipped.x + clipped.width));
-  const int y1 = static_cast<int>(std::lround(clipped.y + clipped.height));
-  if (clipped.empty() || x1 <= x0 || y1 <= y0)
+  // Clip, then floor every field, as face-api does when it cuts out faces.
+  const float x = std::max(box.x, 0.f), y = std::max(box.y, 0.f);
+  const float w = std::min(box.x + box.width, static_cast<float>(image_bgr.cols)) - x;
+  const float h = std::min(box.y + box.height, static_cast<float>(image_bgr.rows)) - y;
+  const cv::Rect r(static_cast<int>(std::floor(x)), static_cast<int>(std::floor(y)),
+                   static_cast<int>(std::floor(w)), static_cast<int>(std::floor(h)));
+  if (!(w > 0 && h > 0) || r.width <= 0 || r.height <= 0)
     throw std::invalid_argument("FaceLandmarker: face box is empty after clipping to the image");
-  Landmarks points = locate(image_bgr(cv::Rect(x0, y0, x1 - x0, y1 - y0)));
-  for (auto& p : points) p += cv::Point2f(static_cast<float>(x0), static_cast<float>(y0));
+  Landmarks points = locate(image_bgr(r));
+  for (auto& p : points) p += cv::Point2f(static_cast<float>(r.x), static_cast<float>(r.y));
   return points;
 }
 

@@ -1,5 +1,6 @@
 #include "vision/face_recognizer.h"
 
+#include <algorithm>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>

@@ -18,6 +18,7 @@ namespace {
 
 constexpr int kMinInputSize = 128;
 constexpr int kMaxInputSize = 608;
+constexpr int kDefaultInputSize = 416;
 constexpr int kCellSize = 32;  // five stride-2 poolings
 constexpr int kAnchorCount = 5;
 constexpr int kBoxEncoding = 5;  // tx, ty, tw, th, objectness (one class: no class scores)
@@ -34,16 +35,16 @@ constexpr std::array<std::array<float, 2>, kAnchorCount> kAnchors = {{
     {9.041765f, 10.66308f},
 }};
 
-// The training set's mean colour, in RGB order, subtracted before scaling.
-const cv::Scalar kMeanRgb(117.001, 114.697, 97.404);
+// The training set's mean colour (R, G, B), subtracted before scaling by 1/255.
+constexpr std::array<float, 3> kMeanRgb = {117.001f, 114.697f, 97.404f};
 
 float sigmoid(float x) { return 1.f / (1.f + std::exp(-x)); }
 
 // The graph of face-api's TinyYolov2 "mobilenet" variant with a plain first
 // convolution. face-api pads each separable conv by 1 explicitly and then
 // convolves 'valid', which for a 3x3 stride-1 kernel is exactly SAME; the
-// first conv really is unpadded (416 -> 414), which is why the grid is still
-// 13 cells after the SAME poolings round 207 up to 104.
+// first conv really is unpadded (416 -> 414), and the grid is still 13 cells
+// because the SAME poolings round 207 up to 104.
 cv::dnn::Net build_net(const TfjsWeights& w) {
   NetBuilder b;
   auto x = b.conv(b.input(), "conv0", w.get("conv0/filters", {3, 3, 3, 16}),
@@ -55,8 +56,8 @@ cv::dnn::Net build_net(const TfjsWeights& w) {
   for (int i = 1; i <= 5; ++i) {
     const std::string n = "conv" + std::to_string(i);
     const int in = channels[i - 1], out = channels[i];
-    x = b.depthwise(x, n + "/depthwise", w.get(n + "/depthwise_filter", {3, 3, in, 1}), nullptr,
-                    1, Padding::Same);
+    x = b.depthwise(x, n + "/depthwise", w.get(n + "/depthwise_filter", {3, 3, in, 1}), nullptr, 1,
+                    Padding::Same);
     x = b.conv(x, n + "/pointwise", w.get(n + "/pointwise_filter", {1, 1, in, out}),
                &values(w.get(n + "/bias", {out})), 1, Padding::Valid);
     x = b.leaky_relu(x, n + "/leaky", kLeakySlope);
@@ -69,28 +70,55 @@ cv::dnn::Net build_net(const TfjsWeights& w) {
   return b.finish();
 }
 
-cv::Mat to_bgr(const cv::Mat& image) {
+// `image` as 3-channel BGR, converted into `scratch` when needed.
+const cv::Mat& to_bgr(const cv::Mat& image, cv::Mat& scratch) {
   if (image.empty()) throw std::invalid_argument("TinyDetector: empty image");
-  if (image.depth() != CV_8U)
-    throw std::invalid_argument("TinyDetector: image must be 8-bit");
-  cv::Mat bgr;
+  if (image.depth() != CV_8U) throw std::invalid_argument("TinyDetector: image must be 8-bit");
   switch (image.channels()) {
-    case 1: cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR); return bgr;
-    case 3: return image;
-    case 4: cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR); return bgr;
-    default: throw std::invalid_argument("TinyDetector: image must have 1, 3 or 4 channels");
+    case 1:
+      cv::cvtColor(image, scratch, cv::COLOR_GRAY2BGR);
+      return scratch;
+    case 3:
+      return image;
+    case 4:
+      cv::cvtColor(image, scratch, cv::COLOR_BGRA2BGR);
+      return scratch;
+    default:
+      throw std::invalid_argument("TinyDetector: image must have 1, 3 or 4 channels");
+  }
+}
+
+// NCHW RGB blob of (pixel - mean) / 255 from a square BGR image, written into
+// `blob` so that its memory is reused from call to call.
+void to_blob(const cv::Mat& bgr, cv::Mat& blob) {
+  const int side = bgr.rows;
+  const int shape[] = {1, 3, side, side};
+  blob.create(4, shape, CV_32F);
+  // BGR pixel channel c goes to RGB plane 2 - c.
+  float* const planes[] = {blob.ptr<float>(0, 2), blob.ptr<float>(0, 1), blob.ptr<float>(0, 0)};
+  for (int y = 0; y < side; ++y) {
+    const uchar* px = bgr.ptr<uchar>(y);
+    for (int x = 0; x < side; ++x, px += 3)
+      for (int c = 0; c < 3; ++c)
+        planes[c][y * side + x] = (px[c] - kMeanRgb[2 - c]) * (1.f / 255.f);
   }
 }
 
 }  // namespace
 
 struct TinyDetector::Impl {
+  explicit Impl(TfjsWeights w) : weights(std::move(w)) {}
+
   TfjsWeights weights;
   // One net per input size: OpenCV re-plans every layer and re-allocates all
-  // blobs when the input shape changes, so alternating sizes would pay that on
-  // each call. At most 16 sizes exist and the weights are small (~190 KB).
+  // blobs when the input shape changes (a frame's worth of time), so
+  // alternating sizes would pay that on every call. At most 16 sizes exist
+  // and the weights are small (~190 KB).
   std::map<int, cv::dnn::Net> nets;
-  cv::Mat canvas;  // reused square input image
+  // Per-call buffers, kept because a fresh multi-megabyte allocation is
+  // mmap'ed and page-faulted anew each frame: measured ~1000 page faults and
+  // twice the CPU time per call at 416 with cv::dnn::blobFromImage.
+  cv::Mat converted, canvas, blob;
 
   cv::dnn::Net& net_for(int input_size) {
     auto it = nets.find(input_size);
@@ -100,8 +128,10 @@ struct TinyDetector::Impl {
 };
 
 TinyDetector::TinyDetector(const std::filesystem::path& models_dir)
-    : impl_(std::make_unique<Impl>(Impl{load_model(models_dir, kTinyModel), {}, {}})) {
-  impl_->net_for(416);  // fail on a bad graph now, not on the first frame
+    : impl_(std::make_unique<Impl>(load_model(models_dir, kTinyModel))) {
+  // Run the default size once: a bad graph fails here rather than on the
+  // first frame, and that frame does not pay the layer set-up.
+  detect(cv::Mat(kCellSize, kCellSize, CV_8UC3, cv::Scalar::all(0)), kDefaultInputSize);
 }
 
 TinyDetector::~TinyDetector() = default;
@@ -112,7 +142,7 @@ std::vector<FaceBox> TinyDetector::detect(const cv::Mat& image_bgr, int input_si
                                           float min_score) {
   if (input_size < kMinInputSize || input_size > kMaxInputSize || input_size % kCellSize != 0)
     throw std::invalid_argument("TinyDetector: input size must be a multiple of 32 in [128, 608]");
-  const cv::Mat bgr = to_bgr(image_bgr);
+  const cv::Mat& bgr = to_bgr(image_bgr, impl_->converted);
 
   // Scale the longer side to input_size and pad the rest with black at the
   // bottom/right (face-api does not centre here); the padding is black
@@ -123,14 +153,14 @@ std::vector<FaceBox> TinyDetector::detect(const cv::Mat& image_bgr, int input_si
   cv::Mat& canvas = impl_->canvas;
   canvas.create(input_size, input_size, CV_8UC3);
   canvas.setTo(cv::Scalar::all(0));
+  // Plain bilinear, like the browser canvas face-api draws into: INTER_AREA
+  // looks better for downscaling but moved scores by up to 0.07 at size 320.
   cv::resize(bgr, canvas(cv::Rect(0, 0, width, height)), cv::Size(width, height), 0, 0,
-             scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
-  // (pixel - mean) / 255, RGB, NCHW.
-  const cv::Mat blob =
-      cv::dnn::blobFromImage(canvas, 1.0 / 255.0, cv::Size(), kMeanRgb, /*swapRB=*/true, false);
+             cv::INTER_LINEAR);
+  to_blob(canvas, impl_->blob);
 
   cv::dnn::Net& net = impl_->net_for(input_size);
-  net.setInput(blob);
+  net.setInput(impl_->blob);
   const cv::Mat out = net.forward();  // [1, anchors * 5, cells, cells]
   const int cells = input_size / kCellSize;
   if (out.dims != 4 || out.size[1] != kAnchorCount * kBoxEncoding || out.size[2] != cells ||
@@ -155,9 +185,9 @@ std::vector<FaceBox> TinyDetector::detect(const cv::Mat& image_bgr, int input_si
         const float cy = (row + sigmoid(at(a, 1, row, col))) / cells;
         const float w = std::exp(at(a, 2, row, col)) * kAnchors[a][0] / cells;
         const float h = std::exp(at(a, 3, row, col)) * kAnchors[a][1] / cells;
-        candidates.push_back({cv::Rect2f((cx - w / 2) * to_px_x, (cy - h / 2) * to_px_y,
-                                         w * to_px_x, h * to_px_y),
-                              score});
+        candidates.push_back(
+            {cv::Rect2f((cx - w / 2) * to_px_x, (cy - h / 2) * to_px_y, w * to_px_x, h * to_px_y),
+             score});
       }
     }
   }
@@ -166,8 +196,8 @@ std::vector<FaceBox> TinyDetector::detect(const cv::Mat& image_bgr, int input_si
   // face-api suppressing in input-size units. Clip only afterwards, as
   // clipping first would change which overlapping boxes survive.
   const int max_results = static_cast<int>(candidates.size());
-  std::vector<FaceBox> faces = non_max_suppression(std::move(candidates), kIouThreshold,
-                                                   max_results);
+  std::vector<FaceBox> faces =
+      non_max_suppression(std::move(candidates), kIouThreshold, max_results);
   const cv::Rect2f bounds(0.f, 0.f, static_cast<float>(bgr.cols), static_cast<float>(bgr.rows));
   std::vector<FaceBox> clipped;
   clipped.reserve(faces.size());

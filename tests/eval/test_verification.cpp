@@ -7,9 +7,9 @@
 using namespace facecheck::eval;
 
 TEST(Verification, AccuracyCountsBothKindsOfError) {
-  std::vector<ScoredPair> pairs = {{0.3f, true, 1}, {0.7f, true, 1}, {0.4f, false, 1},
-                                   {0.9f, false, 1}};
-  EXPECT_DOUBLE_EQ(accuracy_at(pairs, 0.5f), 0.5);   // 0.7 same rejected, 0.4 diff accepted
+  std::vector<ScoredPair> pairs = {
+      {0.3f, true, 1}, {0.7f, true, 1}, {0.4f, false, 1}, {0.9f, false, 1}};
+  EXPECT_DOUBLE_EQ(accuracy_at(pairs, 0.5f), 0.5);    // 0.7 same rejected, 0.4 diff accepted
   EXPECT_DOUBLE_EQ(accuracy_at(pairs, 0.35f), 0.75);  // only 0.7 wrong
 }
 

@@ -1,7 +1,6 @@
-#include "vision/face_landmarker.h"
-
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "test_support.h"
+#include "vision/face_landmarker.h"
 
 using namespace facecheck::vision;
 namespace fs = std::filesystem;
@@ -114,12 +114,29 @@ TEST(FaceLandmarker, RejectsEmptyImagesAndBoxes) {
 }
 
 TEST(FaceLandmarker, ClipsBoxToImage) {
+  REQUIRE_DATA();
   REQUIRE_MODELS();
   FaceLandmarker landmarker(facecheck::testing::models_dir());
-  const cv::Mat image(100, 120, CV_8UC3, cv::Scalar::all(128));
-  // Half outside: the remaining part is used and the points stay finite.
-  const Landmarks points = landmarker.locate(image, cv::Rect2f(-40, 30, 100, 100));
-  for (const auto& p : points) {
-    EXPECT_TRUE(std::isfinite(p.x) && std::isfinite(p.y));
-  }
+  cv::Mat face;
+  cv::cvtColor(read_image("face1.png"), face, cv::COLOR_GRAY2BGR);
+  // The face touches the canvas's left edge; the box sticks out of it by 30
+  // px, so after clipping it is exactly the pasted face again.
+  cv::Mat canvas(300, 250, CV_8UC3, cv::Scalar(200, 200, 200));
+  const cv::Point offset(0, 20);
+  face.copyTo(canvas(cv::Rect(offset, face.size())));
+  const cv::Rect2f box(-30.f, 20.f, 180.f, 150.f);
+  const double err = max_error(landmarker.locate(canvas, box),
+                               read_expected("faceLandmarkPositions1.json"), cv::Point2f(offset));
+  EXPECT_LT(err, kTolerancePx);
+}
+
+TEST(FaceLandmarker, StillWorksAfterMove) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  FaceLandmarker first(facecheck::testing::models_dir());
+  FaceLandmarker second = std::move(first);
+  first = std::move(second);
+  EXPECT_LT(max_error(first.locate(read_image("face2.png")),
+                      read_expected("faceLandmarkPositions2.json")),
+            kTolerancePx);
 }

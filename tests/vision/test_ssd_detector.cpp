@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -50,11 +51,11 @@ std::unique_ptr<SsdDetector> SsdDetectorTest::detector_;
 
 TEST(NonMaxSuppression, KeepsTheBestOfEachOverlappingGroup) {
   const std::vector<FaceBox> boxes = {
-      face(0, 0, 10, 10, 0.6f),     // IoU 0.68 with the 0.9 box: dropped
-      face(100, 100, 10, 10, 0.7f), // alone: kept
-      face(1, 1, 10, 10, 0.9f),     // best: kept
-      face(5, 0, 10, 10, 0.8f),     // IoU 0.33 with the 0.9 box: kept
-      face(50, 50, 0, 10, 0.95f),   // no area: never suppresses, kept
+      face(0, 0, 10, 10, 0.6f),      // IoU 0.68 with the 0.9 box: dropped
+      face(100, 100, 10, 10, 0.7f),  // alone: kept
+      face(1, 1, 10, 10, 0.9f),      // best: kept
+      face(5, 0, 10, 10, 0.8f),      // IoU 0.33 with the 0.9 box: kept
+      face(50, 50, 0, 10, 0.95f),    // no area: never suppresses, kept
   };
   const auto kept = non_max_suppression(boxes, 0.5f, 100);
   ASSERT_EQ(kept.size(), 4u);
@@ -108,9 +109,9 @@ TEST_F(SsdDetectorTest, MatchesFaceApiOnFacesJpg) {
       });
       ASSERT_GT(intersection_over_union(best->box, want), 0.5f) << "no match for face at " << want;
       const cv::Rect2f& got = best->box;
-      const float box_err = std::max({std::abs(got.x - want.x), std::abs(got.y - want.y),
-                                      std::abs(got.width - want.width),
-                                      std::abs(got.height - want.height)});
+      const float box_err =
+          std::max({std::abs(got.x - want.x), std::abs(got.y - want.y),
+                    std::abs(got.width - want.width), std::abs(got.height - want.height)});
       const float score_err = std::abs(best->score - score);
       EXPECT_LE(box_err, max_box) << "expected " << want << ", got " << got;
       EXPECT_LE(score_err, max_score) << "expected " << score << ", got " << best->score;

@@ -1,0 +1,169 @@
+// `facecheck bench`: how long each stage of the pipeline takes on real
+// photos, for the kiosk pipeline (640x480 JPEG frames, tiny detector) and the
+// enrolment pipeline (SSD detector). Numbers go to docs/performance.md.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "cli/commands.h"
+#include "cli/worker_pool.h"
+#include "vision/image_decoder.h"
+
+namespace facecheck::cli {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+struct BenchArgs {
+  std::string images = "../shared/data/lfw/images";
+  int threads = 1;
+  int count = 100;
+};
+
+const char* kStages[] = {"decode", "detect", "landmarks", "align", "embed", "total"};
+
+struct Samples {
+  std::mutex mutex;
+  std::map<std::string, std::vector<double>> ms;
+  void add(const std::map<std::string, double>& one) {
+    std::lock_guard lock(mutex);
+    for (const auto& [stage, value] : one) ms[stage].push_back(value);
+  }
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+// Every JPEG under `dir`, in a stable order, at most `count` of them.
+std::vector<fs::path> pick_images(const std::string& dir, int count) {
+  if (!fs::is_directory(dir)) throw CommandError("--images: no such folder " + dir);
+  std::vector<fs::path> all;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".jpg") all.push_back(e.path());
+  std::sort(all.begin(), all.end());
+  if (all.empty()) throw CommandError("no .jpg photos under " + dir);
+  // Spread the picks over the whole set instead of taking one person's photos.
+  std::vector<fs::path> picked;
+  const size_t step = std::max<size_t>(1, all.size() / count);
+  for (size_t i = 0; i < all.size() && picked.size() < size_t(count); i += step)
+    picked.push_back(all[i]);
+  return picked;
+}
+
+// A kiosk-like frame: the photo scaled to 480 px high on a 640x480 canvas.
+std::string kiosk_frame(const fs::path& path) {
+  const cv::Mat photo = vision::read_image_file(path);
+  cv::Mat scaled, frame(480, 640, CV_8UC3, cv::Scalar(90, 90, 90));
+  cv::resize(photo, scaled, cv::Size(480 * photo.cols / photo.rows, 480), 0, 0, cv::INTER_LINEAR);
+  const int w = std::min(scaled.cols, 640);
+  scaled(cv::Rect(0, 0, w, 480)).copyTo(frame(cv::Rect((640 - w) / 2, 0, w, 480)));
+  std::vector<uchar> jpeg;
+  cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+  return std::string(jpeg.begin(), jpeg.end());
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+double since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+// Runs the whole pipeline on one encoded image, timing each stage.
+std::map<std::string, double> time_pipeline(vision::FaceEngine& engine, const std::string& bytes,
+                                            const vision::DetectOptions& options) {
+  std::map<std::string, double> ms;
+  const auto start = Clock::now();
+  auto t = Clock::now();
+  const cv::Mat image = vision::decode_image(bytes);
+  ms["decode"] = since(t);
+  t = Clock::now();
+  const auto faces = engine.detect(image, options);
+  ms["detect"] = since(t);
+  if (const auto i = vision::largest_face(faces)) {
+    t = Clock::now();
+    const auto landmarks = engine.landmarks(image, faces[*i].box);
+    ms["landmarks"] = since(t);
+    t = Clock::now();
+    const cv::Mat chip = engine.align(image, landmarks);
+    ms["align"] = since(t);
+    t = Clock::now();
+    engine.embed_chip(chip);
+    ms["embed"] = since(t);
+  }
+  ms["total"] = since(start);
+  return ms;
+}
+
+json run_pipeline(const std::string& name, const std::vector<std::string>& inputs,
+                  const vision::DetectOptions& options, int threads) {
+  // One untimed pass per worker loads the networks and warms OpenCV's caches.
+  Samples samples;
+  std::vector<bool> warmed(threads, false);
+  const auto start = Clock::now();
+  for_each_with_engine(inputs.size() + threads, threads, name, [&](auto& engine, size_t i) {
+    const auto ms = time_pipeline(engine, inputs[i % inputs.size()], options);
+    if (i >= static_cast<size_t>(threads)) samples.add(ms);
+  });
+  const double seconds = since(start) / 1000.0;
+  json stages = json::object();
+  std::cout << name << " pipeline (" << inputs.size() << " images, " << threads << " thread(s)):\n";
+  for (const char* stage : kStages) {
+    const auto& v = samples.ms[stage];
+    const double p50 = percentile(v, 0.5), p95 = percentile(v, 0.95);
+    std::cout << "  " << std::left << std::setw(10) << stage << " p50 " << std::fixed
+              << std::setprecision(1) << std::setw(7) << p50 << " ms   p95 " << std::setw(7) << p95
+              << " ms\n";
+    stages[stage] = {{"p50_ms", p50}, {"p95_ms", p95}, {"samples", v.size()}};
+  }
+  const double throughput = (inputs.size() + threads) / seconds;
+  std::cout << "  throughput " << std::setprecision(1) << throughput << " images/s\n";
+  return {{"stages", stages}, {"images_per_s", throughput}};
+}
+
+void run_bench(const BenchArgs& args) {
+  const auto paths = pick_images(args.images, args.count);
+  std::vector<std::string> originals, frames;
+  for (const auto& p : paths) {
+    originals.push_back(file_bytes(p));
+    frames.push_back(kiosk_frame(p));
+  }
+  cv::setNumThreads(args.threads == 1 ? 1 : cv::getNumThreads());
+  vision::DetectOptions kiosk{vision::DetectorKind::Tiny, 416, 0.5f};
+  vision::DetectOptions enrol{vision::DetectorKind::Ssd, 416, 0.5f};
+  json out = {{"threads", args.threads}, {"images", paths.size()}};
+  out["kiosk"] = run_pipeline("kiosk (640x480 JPEG, tiny@416)", frames, kiosk, args.threads);
+  out["kiosk"]["input"] = "640x480 JPEG, tiny detector at 416";
+  out["enrol"] = run_pipeline("enrol (original photo, ssd)", originals, enrol, args.threads);
+  out["enrol"]["input"] = "original photo, SSD detector";
+  std::cout << out.dump() << "\n";
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto args = std::make_shared<BenchArgs>();
+  auto* cmd = app.add_subcommand("bench", "Time each pipeline stage on real photos");
+  cmd->add_option("--images", args->images, "Folder of .jpg photos (searched recursively)");
+  cmd->add_option("--threads", args->threads, "Worker threads (1 = one core)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--count", args->count, "How many photos to use")->check(CLI::Range(1, 100000));
+  cmd->callback([args] { run_bench(*args); });
+}
+
+}  // namespace facecheck::cli

@@ -1,0 +1,148 @@
+// `facecheck eval-pairs`: the LFW verification protocol through the full
+// pipeline (detect, landmarks, align, embed). See docs/accuracy.md.
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/worker_pool.h"
+#include "eval/labelled_face.h"
+#include "eval/verification.h"
+#include "vision/image_decoder.h"
+
+namespace facecheck::cli {
+namespace {
+
+using nlohmann::json;
+
+struct EvalPairsArgs {
+  std::string pairs;
+  std::string images;
+  std::string folds;
+  std::string detector = "ssd";
+  int threads = 2;
+  float min_score = 0.5f;
+};
+
+struct PairRow {
+  std::string a, b;
+  bool same;
+  int fold;
+};
+
+std::set<int> parse_folds(const std::string& text) {
+  std::set<int> folds;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      folds.insert(std::stoi(item));
+    } catch (const std::exception&) {
+      throw CommandError("--folds: '" + item + "' is not a fold number");
+    }
+  }
+  return folds;
+}
+
+std::vector<PairRow> read_pairs(const std::string& path, const std::set<int>& folds) {
+  std::ifstream in(path);
+  if (!in) throw CommandError("cannot read pairs file " + path);
+  std::vector<PairRow> rows;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    std::stringstream fields(line);
+    PairRow row;
+    int same = 0;
+    if (!(fields >> row.a >> row.b >> same >> row.fold))
+      throw CommandError(path + ":" + std::to_string(line_no) + ": expected img_a img_b same fold");
+    row.same = same == 1;
+    if (folds.empty() || folds.count(row.fold)) rows.push_back(row);
+  }
+  if (rows.empty()) throw CommandError("no pairs selected from " + path);
+  return rows;
+}
+
+void run_eval_pairs(const EvalPairsArgs& args) {
+  const auto rows = read_pairs(args.pairs, parse_folds(args.folds));
+  std::vector<std::string> images;
+  std::map<std::string, size_t> index;
+  for (const auto& r : rows)
+    for (const auto* name : {&r.a, &r.b})
+      if (index.emplace(*name, images.size()).second) images.push_back(*name);
+
+  vision::DetectOptions options;
+  options.detector = vision::parse_detector_kind(args.detector);
+  options.min_score = args.min_score;
+  std::vector<eval::LabelledFace> faces(images.size());
+  for_each_with_engine(images.size(), args.threads, "embedding", [&](auto& engine, size_t i) {
+    const cv::Mat image = vision::read_image_file(std::filesystem::path(args.images) / images[i]);
+    faces[i] = eval::embed_labelled_face(engine, image, options);
+  });
+
+  std::vector<eval::ScoredPair> scored;
+  for (const auto& r : rows)
+    scored.push_back(
+        {vision::embedding_distance(faces[index[r.a]].embedding, faces[index[r.b]].embedding),
+         r.same, r.fold});
+  const auto report = eval::evaluate_verification(scored, vision::kDefaultMatchThreshold);
+
+  std::cout << std::fixed << std::setprecision(4);
+  std::cout << "pairs " << rows.size() << ", images " << images.size() << ", detector "
+            << args.detector << "\n";
+  for (const auto& f : report.folds)
+    std::cout << "fold " << f.fold << ": " << f.pairs << " pairs, threshold " << f.threshold
+              << ", accuracy " << f.accuracy << "\n";
+  std::cout << "mean accuracy " << report.mean_accuracy << " +- " << report.accuracy_std << "\n";
+  std::cout << "best single threshold " << report.best_threshold << " (accuracy "
+            << report.best_threshold_accuracy << ")\n";
+  std::cout << "TAR " << report.tar_at_far_0_1pct << " at FAR 0.1% (threshold "
+            << report.far_0_1pct_threshold << ")\n";
+  json failures = json::array();
+  for (size_t i = 0; i < images.size(); ++i)
+    if (!faces[i].detected) failures.push_back(images[i]);
+  std::cout << "no face detected in " << failures.size() << " images";
+  if (!failures.empty()) std::cout << " (" << eval::kFallbackDescription << ")";
+  std::cout << "\n";
+  for (const auto& f : failures) std::cout << "  " << f.get<std::string>() << "\n";
+
+  json folds = json::array();
+  for (const auto& f : report.folds)
+    folds.push_back({{"fold", f.fold}, {"threshold", f.threshold}, {"accuracy", f.accuracy}});
+  std::cout << json{{"pairs", rows.size()},
+                    {"accuracy", report.mean_accuracy},
+                    {"accuracy_std", report.accuracy_std},
+                    {"threshold", report.best_threshold},
+                    {"tar_at_far_0_1pct", report.tar_at_far_0_1pct},
+                    {"far_0_1pct_threshold", report.far_0_1pct_threshold},
+                    {"detect_failures", failures.size()},
+                    {"detect_failure_images", failures},
+                    {"folds", folds},
+                    {"detector", args.detector}}
+                   .dump()
+            << "\n";
+}
+
+}  // namespace
+
+void add_eval_pairs_command(CLI::App& app) {
+  auto args = std::make_shared<EvalPairsArgs>();
+  auto* cmd = app.add_subcommand("eval-pairs", "LFW verification protocol on a pairs file");
+  cmd->add_option("--pairs", args->pairs, "TSV: img_a img_b same fold")->required();
+  cmd->add_option("--images", args->images, "Folder the image paths are relative to")->required();
+  cmd->add_option("--folds", args->folds, "Comma-separated folds to run (default: all)");
+  cmd->add_option("--detector", args->detector, "ssd or tiny")
+      ->check(CLI::IsMember({"ssd", "tiny"}));
+  cmd->add_option("--min-score", args->min_score, "Minimum detection score");
+  cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
+      ->check(CLI::Range(1, 64));
+  cmd->callback([args] { run_eval_pairs(*args); });
+}
+
+}  // namespace facecheck::cli

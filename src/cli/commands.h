@@ -1,0 +1,22 @@
+// Each file in src/cli/ adds one family of subcommands to the `facecheck`
+// command line; main.cpp only wires them together.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace facecheck::cli {
+
+void add_inspect_commands(CLI::App& app);  // detect, embed, landmarks, compare
+void add_eval_pairs_command(CLI::App& app);
+void add_eval_detect_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+
+// Thrown by a command for a user error (bad file, no face): main prints the
+// message and exits with `exit_code`, without a stack of noise.
+struct CommandError : std::runtime_error {
+  CommandError(const std::string& message, int exit_code = 2)
+      : std::runtime_error(message), exit_code(exit_code) {}
+  int exit_code;
+};
+
+}  // namespace facecheck::cli

@@ -1,0 +1,28 @@
+// Finds the face a benchmark photo is labelled with. LFW labels the face in
+// the centre of each photo, and many photos show other people behind it, so
+// the detected face nearest the centre is taken, not the largest.
+#pragma once
+
+#include <string>
+
+#include "vision/face_engine.h"
+
+namespace facecheck::eval {
+
+struct LabelledFace {
+  vision::Embedding embedding{};
+  vision::FaceBox box;
+  bool detected = false;  // false: no face found, the central region was used
+};
+
+// The embedding of the labelled face. When the detector finds nothing, the
+// central square (LFW's faces sit there) is handed to the landmark net and
+// aligned as usual; callers report those photos.
+LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,
+                                 const vision::DetectOptions& options);
+
+// What is done when no face is found, in words for reports.
+inline constexpr const char* kFallbackDescription =
+    "no face detected: landmarks located on the central square of the photo and aligned as usual";
+
+}  // namespace facecheck::eval

@@ -1,0 +1,130 @@
+#include "vision/face_engine.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "vision/face_aligner.h"
+#include "vision/face_landmarker.h"
+#include "vision/face_recognizer.h"
+#include "vision/ssd_detector.h"
+#include "vision/tiny_detector.h"
+
+namespace facecheck::vision {
+
+DetectorKind parse_detector_kind(const std::string& name) {
+  if (name == "ssd") return DetectorKind::Ssd;
+  if (name == "tiny") return DetectorKind::Tiny;
+  throw std::invalid_argument("unknown detector '" + name + "' (expected ssd or tiny)");
+}
+
+const char* detector_kind_name(DetectorKind kind) {
+  return kind == DetectorKind::Ssd ? "ssd" : "tiny";
+}
+
+// Networks are created on first use: a kiosk worker that only ever runs the
+// tiny detector never pays for loading the SSD one.
+struct FaceEngine::Impl {
+  std::filesystem::path models_dir;
+  std::unique_ptr<SsdDetector> ssd;
+  std::unique_ptr<TinyDetector> tiny;
+  std::unique_ptr<FaceLandmarker> landmarker;
+  std::unique_ptr<FaceRecognizer> recognizer;
+  FaceAligner aligner;
+
+  SsdDetector& ssd_detector() {
+    if (!ssd) ssd = std::make_unique<SsdDetector>(models_dir);
+    return *ssd;
+  }
+  TinyDetector& tiny_detector() {
+    if (!tiny) tiny = std::make_unique<TinyDetector>(models_dir);
+    return *tiny;
+  }
+  FaceLandmarker& face_landmarker() {
+    if (!landmarker) landmarker = std::make_unique<FaceLandmarker>(models_dir);
+    return *landmarker;
+  }
+  FaceRecognizer& face_recognizer() {
+    if (!recognizer) recognizer = std::make_unique<FaceRecognizer>(models_dir);
+    return *recognizer;
+  }
+};
+
+FaceEngine::FaceEngine(std::filesystem::path models_dir) : impl_(std::make_unique<Impl>()) {
+  impl_->models_dir = std::move(models_dir);
+}
+FaceEngine::~FaceEngine() = default;
+FaceEngine::FaceEngine(FaceEngine&&) noexcept = default;
+FaceEngine& FaceEngine::operator=(FaceEngine&&) noexcept = default;
+
+void FaceEngine::preload() {
+  impl_->ssd_detector();
+  impl_->tiny_detector();
+  impl_->face_landmarker();
+  impl_->face_recognizer();
+}
+
+std::vector<FaceBox> FaceEngine::detect(const cv::Mat& image, const DetectOptions& options) {
+  if (options.detector == DetectorKind::Tiny)
+    return impl_->tiny_detector().detect(image, options.input_size, options.min_score);
+  return impl_->ssd_detector().detect(image, options.min_score);
+}
+
+Landmarks FaceEngine::landmarks(const cv::Mat& image, const cv::Rect2f& box) {
+  return impl_->face_landmarker().locate(image, box);
+}
+
+Landmarks FaceEngine::landmarks_whole(const cv::Mat& face_crop) {
+  return impl_->face_landmarker().locate(face_crop);
+}
+
+cv::Mat FaceEngine::align(const cv::Mat& image, const Landmarks& landmarks) const {
+  return impl_->aligner.align(image, landmarks);
+}
+
+Embedding FaceEngine::embed_chip(const cv::Mat& chip) {
+  return impl_->face_recognizer().embed(chip);
+}
+
+FaceAnalysis FaceEngine::analyze_face(const cv::Mat& image, const FaceBox& face,
+                                      const QualityThresholds& quality) {
+  FaceAnalysis result;
+  result.detection = face;
+  result.landmarks = landmarks(image, face.box);
+  result.quality = assess_face_quality(image, face.box, result.landmarks, quality);
+  result.embedding = embed_chip(align(image, result.landmarks));
+  return result;
+}
+
+std::vector<FaceAnalysis> FaceEngine::analyze(const cv::Mat& image, const DetectOptions& options,
+                                              const QualityThresholds& quality) {
+  std::vector<FaceBox> faces = detect(image, options);
+  std::sort(faces.begin(), faces.end(),
+            [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
+  std::vector<FaceAnalysis> results;
+  results.reserve(faces.size());
+  for (const FaceBox& face : faces) results.push_back(analyze_face(image, face, quality));
+  return results;
+}
+
+std::optional<size_t> largest_face(const std::vector<FaceBox>& faces) {
+  if (faces.empty()) return std::nullopt;
+  auto it = std::max_element(faces.begin(), faces.end(), [](const FaceBox& a, const FaceBox& b) {
+    return a.box.area() < b.box.area();
+  });
+  return static_cast<size_t>(it - faces.begin());
+}
+
+std::optional<size_t> most_central_face(const std::vector<FaceBox>& faces, cv::Size image) {
+  if (faces.empty()) return std::nullopt;
+  const cv::Point2f centre(image.width / 2.f, image.height / 2.f);
+  auto distance = [&](const FaceBox& f) {
+    const cv::Point2f c = (f.box.tl() + f.box.br()) * 0.5f;
+    return cv::norm(c - centre);
+  };
+  auto it = std::min_element(faces.begin(), faces.end(), [&](const FaceBox& a, const FaceBox& b) {
+    return distance(a) < distance(b);
+  });
+  return static_cast<size_t>(it - faces.begin());
+}
+
+}  // namespace facecheck::vision
