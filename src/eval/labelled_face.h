@@ -15,7 +15,11 @@ struct LabelledFace {
   bool detected = false;  // false: no face found, the central region was used
 };
 
+// Detection score of the second pass when the first finds nothing.
+inline constexpr float kRetryMinScore = 0.1f;
+
 // The embedding of the labelled face. When the detector finds nothing, the
+// detector is asked again with a low minimum score; failing that, the
 // central square (LFW's faces sit there) is handed to the landmark net and
 // aligned as usual; callers report those photos.
 LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,

@@ -70,9 +70,10 @@ Statement& Statement::bind_double(int index, double value) {
 
 Statement& Statement::bind(int index, std::string_view text) {
   // SQLITE_TRANSIENT makes SQLite copy the text, so the caller's buffer may
-  // die before step() runs.
-  check_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8),
+  // die before step() runs. A null pointer would bind SQL NULL, and an empty
+  // string_view may well have one.
+  const char* data = text.data() ? text.data() : "";
+  check_bind(sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
              index);
   return *this;
 }

@@ -75,7 +75,9 @@ class Statement {
   }
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
   Statement& bind(int index, std::span<const std::uint8_t> blob);
   Statement& bind(int index, const Bytes& blob) { return bind(index, std::span(blob)); }
   Statement& bind(int index, std::nullopt_t);

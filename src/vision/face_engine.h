@@ -45,7 +45,7 @@ struct FaceAnalysis {
 // The distance below which two embeddings are taken as the same person.
 // Calibrated on LFW (docs/accuracy.md); the tutorial's 0.3 would reject most
 // genuine pairs for this network.
-inline constexpr float kDefaultMatchThreshold = 0.5f;
+inline constexpr float kDefaultMatchThreshold = 0.6f;
 
 class FaceEngine {
  public:

@@ -1,0 +1,103 @@
+// Check-ins (one per person per event) and the statistics built from them.
+#include <cmath>
+
+#include "storage/store.h"
+#include "storage/store_internal.h"
+
+namespace facecheck::storage {
+
+using namespace internal;
+
+namespace {
+
+constexpr const char* kCheckInColumns =
+    "id, event_id, person_id, checked_in_at, distance, kiosk_id, quality";
+
+CheckIn checkin_from_row(const Statement& row) {
+  CheckIn c;
+  c.id = row.int64(0);
+  c.event_id = row.int64(1);
+  c.person_id = row.int64(2);
+  c.checked_in_at = row.int64(3);
+  c.distance = row.real(4);
+  c.kiosk_id = row.optional_int64(5);
+  c.quality = decode_json(row.text(6));
+  return c;
+}
+
+void require_attendee(Database& db, Id event_id, Id person_id) {
+  Statement stmt = db.prepare("SELECT 1 FROM event_attendees WHERE event_id = ? AND person_id = ?");
+  stmt.bind_all(event_id, person_id);
+  stmt.expect_row("person " + std::to_string(person_id) + " is not an attendee of event " +
+                  std::to_string(event_id));
+}
+
+std::int64_t count(Database& db, const char* sql, Id event_id) {
+  Statement stmt = db.prepare(sql);
+  stmt.bind(1, event_id).expect_row("count returned no row");
+  return stmt.int64(0);
+}
+
+}  // namespace
+
+CheckInResult Store::record_checkin(const CheckIn& checkin) {
+  if (!std::isfinite(checkin.distance) || checkin.distance < 0)
+    throw Invalid("distance must be a finite number >= 0");
+  const std::string quality = encode_json(checkin.quality);
+  return write(*pool_, [&](Database& db) {
+    require_attendee(db, checkin.event_id, checkin.person_id);
+    if (checkin.kiosk_id) require_row(db, "kiosks", *checkin.kiosk_id, "kiosk");
+    // The writer lock is held from BEGIN IMMEDIATE, so between this insert
+    // and the select below no other check-in can appear: the pair is atomic.
+    Statement insert = db.prepare(
+        std::string("INSERT INTO check_ins (event_id, person_id, checked_in_at, distance, "
+                    "kiosk_id, quality) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (event_id, person_id) DO NOTHING RETURNING ") +
+        kCheckInColumns);
+    insert.bind_all(checkin.event_id, checkin.person_id, checkin.checked_in_at, checkin.distance,
+                    checkin.kiosk_id, quality);
+    if (insert.step()) return CheckInResult{checkin_from_row(insert), false};
+    Statement existing = db.prepare(std::string("SELECT ") + kCheckInColumns +
+                                    " FROM check_ins WHERE event_id = ? AND person_id = ?");
+    existing.bind_all(checkin.event_id, checkin.person_id);
+    existing.expect_row("check-in vanished");
+    return CheckInResult{checkin_from_row(existing), true};
+  });
+}
+
+std::vector<CheckIn> Store::list_checkins(Id event_id) const {
+  return read(*pool_, [&](Database& db) {
+    require_row(db, "events", event_id, "event");
+    Statement stmt = db.prepare(std::string("SELECT ") + kCheckInColumns +
+                                " FROM check_ins WHERE event_id = ? ORDER BY checked_in_at, id");
+    stmt.bind(1, event_id);
+    std::vector<CheckIn> checkins;
+    while (stmt.step()) checkins.push_back(checkin_from_row(stmt));
+    return checkins;
+  });
+}
+
+EventStats Store::event_stats(Id event_id, int bucket_seconds) const {
+  if (bucket_seconds <= 0) throw Invalid("bucket width must be positive");
+  return read(*pool_, [&](Database& db) {
+    require_row(db, "events", event_id, "event");
+    EventStats stats;
+    stats.registered =
+        count(db, "SELECT count(*) FROM event_attendees WHERE event_id = ?", event_id);
+    stats.enrolled = count(db,
+                           "SELECT count(*) FROM event_attendees a WHERE a.event_id = ? AND EXISTS"
+                           " (SELECT 1 FROM face_templates t WHERE t.person_id = a.person_id)",
+                           event_id);
+    stats.checked_in = count(db, "SELECT count(*) FROM check_ins WHERE event_id = ?", event_id);
+    // Floor to the bucket: SQLite's % truncates toward zero, so the double
+    // modulo keeps times before 1970 in the right bucket too.
+    Statement stmt = db.prepare(
+        "SELECT checked_in_at - ((checked_in_at % ?2) + ?2) % ?2 AS bucket, count(*)"
+        " FROM check_ins WHERE event_id = ?1 GROUP BY bucket ORDER BY bucket");
+    stmt.bind_all(event_id, bucket_seconds);
+    while (stmt.step()) stats.buckets.push_back({stmt.int64(0), stmt.int64(1)});
+    return stats;
+  });
+}
+
+}  // namespace facecheck::storage

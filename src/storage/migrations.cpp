@@ -1,0 +1,131 @@
+#include "storage/migrations.h"
+
+#include <string>
+
+namespace facecheck::storage {
+namespace {
+
+// Conventions of the schema:
+// - Times are INTEGER unix seconds, UTC. They compare and bucket with plain
+//   arithmetic; formatting as ISO-8601 is the HTTP layer's job.
+// - Tables are STRICT so a wrongly typed value fails instead of being stored
+//   as whatever it happened to be.
+// - Every foreign key cascades on delete. Deleting a person must remove all
+//   of their biometric data (templates, photos) and everything that points at
+//   them, in one statement that cannot forget a table.
+// - Child columns of foreign keys are indexed: without an index each cascade
+//   would scan the whole child table.
+// - A check-in references the attendance row (event_id, person_id), not the
+//   event and the person separately: a check-in can only exist for an
+//   attendee, and removing someone from an event removes their check-in.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  venue TEXT NOT NULL DEFAULT '',
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+  checkin_opens_before_min INTEGER NOT NULL CHECK (checkin_opens_before_min >= 0),
+  checkin_closes_after_min INTEGER NOT NULL CHECK (checkin_closes_after_min >= 0),
+  match_threshold REAL CHECK (match_threshold IS NULL OR match_threshold > 0),
+  created_at INTEGER NOT NULL,
+  CHECK (ends_at >= starts_at)
+) STRICT;
+
+CREATE TABLE people (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  organisation TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  external_id TEXT UNIQUE CHECK (external_id IS NULL OR length(external_id) > 0),
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX people_name ON people (name);
+
+CREATE TABLE event_attendees (
+  event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, person_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX event_attendees_person ON event_attendees (person_id);
+
+CREATE TABLE face_templates (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  embedding BLOB NOT NULL CHECK (length(embedding) = 512),  -- 128 float32, little-endian
+  quality TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(quality)),
+  label TEXT NOT NULL DEFAULT '',
+  photo BLOB,  -- only when the operator enabled photo storage
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX face_templates_person ON face_templates (person_id);
+
+CREATE TABLE kiosks (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  token_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+CREATE INDEX kiosks_event ON kiosks (event_id);
+
+CREATE TABLE check_ins (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL,
+  person_id INTEGER NOT NULL,
+  checked_in_at INTEGER NOT NULL,
+  distance REAL NOT NULL CHECK (distance >= 0),
+  kiosk_id INTEGER REFERENCES kiosks (id) ON DELETE SET NULL,
+  quality TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(quality)),
+  UNIQUE (event_id, person_id),
+  FOREIGN KEY (event_id, person_id)
+    REFERENCES event_attendees (event_id, person_id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX check_ins_kiosk ON check_ins (kiosk_id);
+
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  key_hash BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "events, people, attendance, face templates, check-ins, kiosks, admin keys", kSchemaV1},
+};
+
+void apply(Database& db, const Migration& m) {
+  Transaction tx(db);
+  // Re-read inside the write lock: another process may have migrated since.
+  if (schema_version(db) >= m.version) return;
+  db.exec(m.sql);
+  db.exec("PRAGMA user_version = " + std::to_string(m.version));
+  tx.commit();
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+int schema_version(Database& db) { return static_cast<int>(db.query_int64("PRAGMA user_version")); }
+
+void migrate(Database& db) {
+  const int current = schema_version(db);
+  if (current > latest_schema_version())
+    throw StorageError("database schema version " + std::to_string(current) +
+                       " is newer than this build supports (" +
+                       std::to_string(latest_schema_version()) + "); upgrade facecheck");
+  for (const Migration& m : migrations())
+    if (m.version > current) apply(db, m);
+}
+
+}  // namespace facecheck::storage

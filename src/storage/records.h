@@ -1,0 +1,176 @@
+// The plain structs the Store reads and writes, one per table plus the
+// shapes of a few query results. They carry no behaviour, so the check-in
+// domain and the HTTP layer can copy, compare and serialise them freely.
+//
+// Conventions:
+// - Ids are SQLite rowids (> 0); 0 means "not stored yet". Create methods
+//   ignore the id and created_at they are given and return the stored row.
+// - Times are unix seconds, UTC (Timestamp).
+// - Optional text is an empty string, except external_id, where "no value"
+//   and "a value" must differ for the UNIQUE constraint.
+// - Text is UTF-8; the store rejects anything else, and trims ASCII
+//   whitespace from both ends of names and identifiers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/sqlite_db.h"
+#include "vision/face_types.h"
+
+namespace facecheck::storage {
+
+using Id = std::int64_t;
+using Timestamp = std::int64_t;  // unix seconds, UTC
+
+enum class EventStatus { kDraft, kOpen, kClosed };
+
+// "draft", "open", "closed": the spelling stored in the database and used in
+// the HTTP API.
+std::string_view to_string(EventStatus status);
+std::optional<EventStatus> parse_event_status(std::string_view text);
+
+struct Event {
+  Id id = 0;
+  std::string name;
+  std::string venue;
+  Timestamp starts_at = 0;
+  Timestamp ends_at = 0;
+  EventStatus status = EventStatus::kDraft;
+  // Check-in is accepted from starts_at - opens_before to ends_at + closes_after.
+  int checkin_opens_before_min = 60;
+  int checkin_closes_after_min = 30;
+  // Per-event override of the global match threshold (embedding distance);
+  // empty means the global default applies.
+  std::optional<double> match_threshold;
+  Timestamp created_at = 0;
+};
+
+struct Person {
+  Id id = 0;
+  std::string name;
+  std::string organisation;
+  std::string title;
+  std::string email;
+  std::string phone;
+  std::optional<std::string> external_id;  // unique when present; "" is stored as absent
+  Timestamp created_at = 0;
+};
+
+struct PeopleQuery {
+  // Case-insensitive (ASCII) substring of name, organisation, email, phone or
+  // external_id; empty matches everyone.
+  std::string search;
+  int limit = 50;  // clamped to [1, 1000]
+  int offset = 0;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;  // matches across all pages
+};
+
+// A person as an attendee of one event.
+struct Attendee {
+  Person person;
+  Timestamp added_at = 0;
+  int template_count = 0;  // > 0 means enrolled
+  std::optional<Timestamp> checked_in_at;
+};
+
+struct FaceTemplate {
+  Id id = 0;
+  Id person_id = 0;
+  vision::Embedding embedding{};
+  nlohmann::json quality = nlohmann::json::object();
+  std::string label;  // "front", "glasses", ...
+  // Reading a template never loads the photo (it can be 100 KB and the
+  // gallery loads thousands of templates); Store::template_photo does.
+  bool has_photo = false;
+  Timestamp created_at = 0;
+};
+
+struct CheckIn {
+  Id id = 0;
+  Id event_id = 0;
+  Id person_id = 0;
+  Timestamp checked_in_at = 0;  // set by the caller: the domain owns the clock
+  double distance = 0;          // embedding distance of the match
+  std::optional<Id> kiosk_id;
+  nlohmann::json quality = nlohmann::json::object();
+};
+
+struct CheckInResult {
+  CheckIn check_in;
+  // True when the person had already checked in: check_in is then the
+  // original row, with its original time, and nothing was written.
+  bool already = false;
+};
+
+struct CheckInBucket {
+  Timestamp start = 0;  // multiple of the bucket width
+  std::int64_t count = 0;
+};
+
+struct EventStats {
+  std::int64_t registered = 0;  // attendees
+  std::int64_t enrolled = 0;    // attendees with at least one face template
+  std::int64_t checked_in = 0;
+  // Check-ins per bucket, ascending; empty buckets are omitted.
+  std::vector<CheckInBucket> buckets;
+};
+
+struct Kiosk {
+  Id id = 0;
+  Id event_id = 0;
+  std::string name;
+  Timestamp created_at = 0;
+  std::optional<Timestamp> revoked_at;
+};
+
+// What creating a kiosk returns: the only time the plain token exists
+// outside the kiosk itself. Only its hash is stored.
+struct IssuedKiosk {
+  Kiosk kiosk;
+  std::string token;  // "kt_" + 43 base64url characters
+};
+
+struct ApiKey {
+  Id id = 0;
+  std::string name;
+  Timestamp created_at = 0;
+  std::optional<Timestamp> revoked_at;
+};
+
+struct IssuedApiKey {
+  ApiKey key;
+  std::string secret;  // "ak_" + 43 base64url characters, shown once
+};
+
+// What import_people does with a row whose external_id is already in the
+// database: reject it as a duplicate, or add that existing person to the
+// event (the person attended an earlier event and keeps their templates).
+enum class ExistingPeople { kReject, kLink };
+
+struct ImportRowError {
+  size_t row = 0;  // index into the rows given, from 0
+  std::string message;
+};
+
+struct ImportResult {
+  // Empty when the import was written; otherwise nothing was written.
+  std::vector<ImportRowError> errors;
+  std::vector<Id> person_ids;  // per row, when written
+  std::int64_t created = 0;    // new people
+  std::int64_t linked = 0;     // existing people added to the event (kLink)
+
+  bool ok() const { return errors.empty(); }
+};
+
+}  // namespace facecheck::storage

@@ -1,0 +1,176 @@
+#include "storage/store_internal.h"
+
+#include <array>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <tuple>
+
+namespace facecheck::storage::internal {
+namespace {
+
+// Generous for names, emails and titles; it only stops pasted documents.
+constexpr size_t kMaxTextBytes = 1000;
+constexpr size_t kEmbeddingBytes = vision::kEmbeddingSize * sizeof(float);
+
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// The length of the UTF-8 sequence a lead byte starts, or 0 for a byte that
+// cannot start one.
+int sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  if ((lead & 0xF8) == 0xF0) return 4;
+  return 0;
+}
+
+}  // namespace
+
+Timestamp now() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void truncate_wal(Database& db) {
+  // Returns a row (busy, log frames, checkpointed frames) rather than an
+  // error when readers block it; there is nothing better to do than go on.
+  db.query_text("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void require_row(Database& db, std::string_view table, Id id, std::string_view what) {
+  // `table` is always a literal from this layer, never user input.
+  Statement stmt = db.prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?");
+  stmt.bind(1, id);
+  stmt.expect_row(std::string(what) + " " + std::to_string(id) + " not found");
+}
+
+bool is_valid_utf8(std::string_view text) {
+  // Minimum code point per sequence length: anything below is an overlong
+  // encoding, which would let two byte strings spell the same name.
+  static constexpr std::array<std::uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const int length = sequence_length(lead);
+    if (length == 0 || i + length > text.size()) return false;
+    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+    for (int k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (code < kMin[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && is_ascii_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_ascii_space(text.back())) text.remove_suffix(1);
+  return std::string(text);
+}
+
+std::string check_text(std::string& text, std::string_view field, bool required) {
+  text = trimmed(text);
+  const std::string name(field);
+  if (!is_valid_utf8(text)) return name + " is not valid UTF-8";
+  if (text.find('\0') != std::string::npos) return name + " contains a NUL character";
+  if (required && text.empty()) return name + " is empty";
+  if (text.size() > kMaxTextBytes)
+    return name + " is longer than " + std::to_string(kMaxTextBytes) + " bytes";
+  return "";
+}
+
+std::string check_person(Person& person) {
+  for (auto [field, value, required] :
+       {std::tuple{"name", &person.name, true},
+        std::tuple{"organisation", &person.organisation, false},
+        std::tuple{"title", &person.title, false}, std::tuple{"email", &person.email, false},
+        std::tuple{"phone", &person.phone, false}}) {
+    if (auto error = check_text(*value, field, required); !error.empty()) return error;
+  }
+  if (person.external_id) {
+    if (auto error = check_text(*person.external_id, "external_id", false); !error.empty())
+      return error;
+    if (person.external_id->empty()) person.external_id.reset();
+  }
+  return "";
+}
+
+void throw_if_invalid(const std::string& message) {
+  if (!message.empty()) throw Invalid(message);
+}
+
+Bytes encode_embedding(const vision::Embedding& embedding) {
+  // Little-endian whatever the host, so a database file can move between
+  // machines.
+  Bytes out;
+  out.reserve(kEmbeddingBytes);
+  for (float value : embedding) {
+    if (!std::isfinite(value)) throw Invalid("embedding contains a non-finite value");
+    const auto bits = std::bit_cast<std::uint32_t>(value);
+    for (int shift = 0; shift < 32; shift += 8)
+      out.push_back(static_cast<std::uint8_t>(bits >> shift));
+  }
+  return out;
+}
+
+vision::Embedding decode_embedding(const Bytes& blob) {
+  if (blob.size() != kEmbeddingBytes)
+    throw StorageError("corrupt embedding: " + std::to_string(blob.size()) + " bytes, expected " +
+                       std::to_string(kEmbeddingBytes));
+  vision::Embedding embedding;
+  for (size_t i = 0; i < embedding.size(); ++i) {
+    std::uint32_t bits = 0;
+    for (int b = 3; b >= 0; --b) bits = (bits << 8) | blob[i * 4 + b];
+    embedding[i] = std::bit_cast<float>(bits);
+  }
+  return embedding;
+}
+
+std::string encode_json(const nlohmann::json& value) {
+  try {
+    return value.dump();
+  } catch (const nlohmann::json::exception& e) {
+    throw Invalid(std::string("quality is not serialisable JSON: ") + e.what());
+  }
+}
+
+nlohmann::json decode_json(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw StorageError(std::string("corrupt JSON column: ") + e.what());
+  }
+}
+
+Person person_from_row(const Statement& row, int first) {
+  Person p;
+  p.id = row.int64(first);
+  p.name = row.text(first + 1);
+  p.organisation = row.text(first + 2);
+  p.title = row.text(first + 3);
+  p.email = row.text(first + 4);
+  p.phone = row.text(first + 5);
+  p.external_id = row.optional_text(first + 6);
+  p.created_at = row.int64(first + 7);
+  return p;
+}
+
+FaceTemplate template_from_row(const Statement& row) {
+  FaceTemplate t;
+  t.id = row.int64(0);
+  t.person_id = row.int64(1);
+  t.embedding = decode_embedding(row.blob(2));
+  t.quality = decode_json(row.text(3));
+  t.label = row.text(4);
+  t.has_photo = row.int64(5) != 0;
+  t.created_at = row.int64(6);
+  return t;
+}
+
+}  // namespace facecheck::storage::internal

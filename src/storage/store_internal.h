@@ -1,0 +1,112 @@
+// Helpers shared by the files that implement Store (one per entity). Not part
+// of the storage API: include only from src/storage/*.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "storage/connection_pool.h"
+#include "storage/records.h"
+#include "storage/sqlite_db.h"
+
+namespace facecheck::storage::internal {
+
+Timestamp now();
+
+// Runs f(Database&) inside one transaction and commits it. A throw from f
+// rolls everything back.
+template <typename F>
+auto in_transaction(Database& db, Transaction::Kind kind, F& f) {
+  Transaction tx(db, kind);
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, Database&>>) {
+    f(db);
+    tx.commit();
+  } else {
+    auto result = f(db);
+    tx.commit();
+    return result;
+  }
+}
+
+// A read: a snapshot transaction on a pooled read connection, so a method
+// running several queries sees one consistent state.
+template <typename F>
+auto read(ConnectionPool& pool, F&& f) {
+  return pool.with_reader(
+      [&](Database& db) { return in_transaction(db, Transaction::Kind::kDeferred, f); });
+}
+
+// A write: an immediate transaction on the writer connection.
+template <typename F>
+auto write(ConnectionPool& pool, F&& f) {
+  return pool.with_writer(
+      [&](Database& db) { return in_transaction(db, Transaction::Kind::kImmediate, f); });
+}
+
+// Moves every committed page out of the WAL into the database file and
+// truncates the log, so page images from before a delete do not linger in
+// it. See write_and_scrub.
+void truncate_wal(Database& db);
+
+// A write that deletes biometric data (templates, photos). secure_delete
+// zeroes the freed space in the database file, but the WAL still holds the
+// page images written before the delete; after the commit the log is
+// checkpointed and truncated. Best effort: the checkpoint waits
+// (busy_timeout) for readers still on an older snapshot; if one outlasts
+// that, later commits overwrite the log from its start instead.
+template <typename F>
+auto write_and_scrub(ConnectionPool& pool, F&& f) {
+  return pool.with_writer([&](Database& db) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, Database&>>) {
+      in_transaction(db, Transaction::Kind::kImmediate, f);
+      truncate_wal(db);
+    } else {
+      auto result = in_transaction(db, Transaction::Kind::kImmediate, f);
+      truncate_wal(db);
+      return result;
+    }
+  });
+}
+
+// Throws NotFound("<what> <id> not found") unless `table` has a row `id`.
+void require_row(Database& db, std::string_view table, Id id, std::string_view what);
+
+// ---- Validation ----
+
+bool is_valid_utf8(std::string_view text);
+// Strips ASCII whitespace from both ends.
+std::string trimmed(std::string_view text);
+// Trims `text` in place and checks it is UTF-8 and not too long; returns an
+// error message naming `field`, or "" when it is fine.
+std::string check_text(std::string& text, std::string_view field, bool required);
+// Normalises a person in place (trimmed fields, "" external_id -> absent)
+// and returns what is wrong with it, or "".
+std::string check_person(Person& person);
+// Throws Invalid(message) when message is not empty.
+void throw_if_invalid(const std::string& message);
+
+// ---- Column codecs ----
+
+Bytes encode_embedding(const vision::Embedding& embedding);
+vision::Embedding decode_embedding(const Bytes& blob);
+std::string encode_json(const nlohmann::json& value);
+nlohmann::json decode_json(const std::string& text);
+
+// ---- Row readers ----
+// Each k*Columns lists the columns its reader expects, in order, starting at
+// column `first` (or 0). Names are table-qualified so they work in joins.
+
+inline constexpr const char* kPersonColumns =
+    "people.id, people.name, people.organisation, people.title, people.email, people.phone, "
+    "people.external_id, people.created_at";
+inline constexpr int kPersonColumnCount = 8;
+Person person_from_row(const Statement& row, int first = 0);
+
+inline constexpr const char* kTemplateColumns =
+    "face_templates.id, face_templates.person_id, face_templates.embedding, "
+    "face_templates.quality, face_templates.label, face_templates.photo IS NOT NULL, "
+    "face_templates.created_at";
+FaceTemplate template_from_row(const Statement& row);
+
+}  // namespace facecheck::storage::internal
