@@ -26,6 +26,7 @@ struct EvalPairsArgs {
   std::string detector = "ssd";
   int threads = 2;
   float min_score = 0.5f;
+  bool no_align = false;
 };
 
 struct PairRow {
@@ -83,7 +84,7 @@ void run_eval_pairs(const EvalPairsArgs& args) {
   std::vector<eval::LabelledFace> faces(images.size());
   for_each_with_engine(images.size(), args.threads, "embedding", [&](auto& engine, size_t i) {
     const cv::Mat image = vision::read_image_file(std::filesystem::path(args.images) / images[i]);
-    faces[i] = eval::embed_labelled_face(engine, image, options);
+    faces[i] = eval::embed_labelled_face(engine, image, options, !args.no_align);
   });
 
   std::vector<eval::ScoredPair> scored;
@@ -124,7 +125,8 @@ void run_eval_pairs(const EvalPairsArgs& args) {
                     {"detect_failures", failures.size()},
                     {"detect_failure_images", failures},
                     {"folds", folds},
-                    {"detector", args.detector}}
+                    {"detector", args.detector},
+                    {"aligned", !args.no_align}}
                    .dump()
             << "\n";
 }
@@ -140,6 +142,8 @@ void add_eval_pairs_command(CLI::App& app) {
   cmd->add_option("--detector", args->detector, "ssd or tiny")
       ->check(CLI::IsMember({"ssd", "tiny"}));
   cmd->add_option("--min-score", args->min_score, "Minimum detection score");
+  cmd->add_flag("--no-align", args->no_align,
+                "Embed the plain detection box instead of the aligned chip (baseline)");
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->callback([args] { run_eval_pairs(*args); });

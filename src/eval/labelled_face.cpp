@@ -3,7 +3,7 @@
 namespace facecheck::eval {
 
 LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,
-                                 const vision::DetectOptions& options) {
+                                 const vision::DetectOptions& options, bool align) {
   LabelledFace result;
   auto faces = engine.detect(image, options);
   if (faces.empty() && options.min_score > kRetryMinScore) {
@@ -22,6 +22,11 @@ LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& imag
     // 45% of the frame.
     const float side = 0.45f * std::min(image.cols, image.rows);
     result.box.box = cv::Rect2f((image.cols - side) / 2, (image.rows - side) / 2, side, side);
+  }
+  if (!align) {
+    const cv::Rect crop = cv::Rect(result.box.box) & cv::Rect(0, 0, image.cols, image.rows);
+    result.embedding = engine.embed_chip(image(crop));
+    return result;
   }
   const auto landmarks = engine.landmarks(image, result.box.box);
   result.embedding = engine.embed_chip(engine.align(image, landmarks));

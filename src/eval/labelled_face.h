@@ -22,8 +22,10 @@ inline constexpr float kRetryMinScore = 0.1f;
 // detector is asked again with a low minimum score; failing that, the
 // central square (LFW's faces sit there) is handed to the landmark net and
 // aligned as usual; callers report those photos.
+// With `align` false the detection box itself is the face crop (padded to
+// a square and resized, face-api's default): the baseline alignment beats.
 LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,
-                                 const vision::DetectOptions& options);
+                                 const vision::DetectOptions& options, bool align = true);
 
 // What is done when no face is found, in words for reports.
 inline constexpr const char* kFallbackDescription =

@@ -1,0 +1,113 @@
+// The `facecheck` command's output is a contract scripts rely on: these run
+// the real binary on real photos and check its JSON and exit codes.
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out;
+};
+
+// Runs the binary with `args` (stderr to /dev/null) and captures stdout.
+Run run_cli(const std::string& args) {
+  const std::string cmd = std::string(FACECHECK_BINARY) + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+std::string data(const std::string& rel) { return (facecheck::testing::data_dir() / rel).string(); }
+
+}  // namespace
+
+TEST(Cli, DetectPrintsTheDocumentedJson) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  const std::string drawn = (std::filesystem::temp_directory_path() / "fc_drawn.jpg").string();
+  const auto r =
+      run_cli("detect " + data("conformance/face-api/images/faces.jpg") + " --draw " + drawn);
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["width"], 710);
+  EXPECT_EQ(j["height"], 473);
+  ASSERT_EQ(j["faces"].size(), 6u);
+  for (const auto& f : j["faces"]) {
+    EXPECT_EQ(f["box"].size(), 4u);
+    EXPECT_GE(f["score"].get<double>(), 0.5);
+    EXPECT_EQ(f["landmarks"].size(), 68u);
+    EXPECT_TRUE(f["quality"].contains("sharpness"));
+    EXPECT_TRUE(f["quality"].contains("pose"));
+  }
+  EXPECT_GT(std::filesystem::file_size(drawn), 10000u);
+  std::filesystem::remove(drawn);
+
+  const auto tiny = run_cli("detect " + data("conformance/face-api/images/faces.jpg") +
+                            " --detector tiny --input-size 416");
+  ASSERT_EQ(tiny.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(tiny.out)["faces"].size(), 6u);
+}
+
+TEST(Cli, EmbedWholeMatchesFaceApiReference) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  const auto r = run_cli("embed --whole " + data("conformance/face-api/images/face1.png"));
+  ASSERT_EQ(r.exit_code, 0);
+  const auto got = nlohmann::json::parse(r.out)["faces"][0]["embedding"];
+  std::ifstream in(data("conformance/face-api/expected/faceDescriptor1.json"));
+  const auto want = nlohmann::json::parse(in);
+  ASSERT_EQ(got.size(), 128u);
+  double sum = 0;
+  for (size_t i = 0; i < 128; ++i) sum += std::pow(got[i].get<double>() - want[i].get<double>(), 2);
+  EXPECT_LT(std::sqrt(sum), 0.1);
+
+  const auto lm = run_cli("landmarks --whole " + data("conformance/face-api/images/face1.png"));
+  ASSERT_EQ(lm.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(lm.out)["faces"][0]["landmarks"].size(), 68u);
+}
+
+TEST(Cli, CompareGivesVerdicts) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  const auto same = run_cli("compare " + data("lfw/images/Abel_Pacheco/Abel_Pacheco_0001.jpg") +
+                            " " + data("lfw/images/Abel_Pacheco/Abel_Pacheco_0004.jpg"));
+  ASSERT_EQ(same.exit_code, 0);
+  EXPECT_TRUE(nlohmann::json::parse(same.out)["same_person"].get<bool>());
+  const auto diff = run_cli("compare " + data("lfw/images/Abel_Pacheco/Abel_Pacheco_0001.jpg") +
+                            " " + data("lfw/images/Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  ASSERT_EQ(diff.exit_code, 0);
+  EXPECT_FALSE(nlohmann::json::parse(diff.out)["same_person"].get<bool>());
+  // No face: a distinct exit code, nothing on stdout.
+  const auto none = run_cli("compare " + data("conformance/face-api/images/white.png") + " " +
+                            data("conformance/face-api/images/face1.png"));
+  EXPECT_EQ(none.exit_code, 4);
+  EXPECT_TRUE(none.out.empty());
+}
+
+TEST(Cli, BadInputGetsAClearErrorNotACrash) {
+  REQUIRE_DATA();
+  for (const char* bad :
+       {"faces/compreface/imgtools_test/truncated.jpg",
+        "faces/compreface/imgtools_test/corrupted.png", "faces/compreface/imgtools_test/empty.png",
+        "README.md", "no/such/file.jpg"}) {
+    const auto r = run_cli("detect " + data(bad));
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_TRUE(r.out.empty()) << bad;
+  }
+  EXPECT_NE(run_cli("detect " + data("conformance/face-api/images/faces.jpg") + " --detector nope")
+                .exit_code,
+            0);
+  EXPECT_NE(run_cli("detect " + data("conformance/face-api/images/faces.jpg") +
+                    " --detector tiny --input-size 100")
+                .exit_code,
+            0);
+}
