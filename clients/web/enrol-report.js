@@ -1,0 +1,64 @@
+// The verdict shown after an enrolment attempt. Refusal messages are the
+// server's words, shown as-is: they already say what to change ("face the
+// camera in good light"), and rewording them here would drift from the API.
+
+function round(value, digits = 1) {
+  return Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
+}
+
+// The server's quality object → [{label, value}] rows for a small table.
+export function qualityRows(quality) {
+  if (!quality || typeof quality !== 'object') return [];
+  const rows = [];
+  if (quality.face_px != null) rows.push({ label: 'Face size', value: `${round(quality.face_px)} px` });
+  if (quality.sharpness != null) rows.push({ label: 'Sharpness', value: String(round(quality.sharpness)) });
+  if (quality.brightness != null) rows.push({ label: 'Brightness', value: String(round(quality.brightness)) });
+  const pose = quality.pose;
+  if (pose && typeof pose === 'object') {
+    rows.push({
+      label: 'Pose (yaw / pitch / roll)',
+      value: `${round(pose.yaw)}° / ${round(pose.pitch)}° / ${round(pose.roll)}°`,
+    });
+  }
+  return rows;
+}
+
+// outcome: {ok: true, value: 201 body} or {ok: false, error: ApiError}.
+// → {ok, kind, title, message, reasons, quality, canOverride, faceCount}
+//   kind: 'enrolled' | 'refused' | 'duplicate' | 'error'
+//   canOverride: offer "enrol anyway" (possible duplicate the operator knows is fine)
+//   faceCount: when several faces were found, how many (to pick face_index)
+export function enrolReport(outcome) {
+  if (outcome.ok) {
+    const quality = outcome.value?.quality || {};
+    const reasons = Array.isArray(quality.reasons) ? quality.reasons.map(String) : [];
+    return {
+      ok: true,
+      kind: 'enrolled',
+      title: 'Face enrolled',
+      message: reasons.length ? 'Quality: acceptable, with notes' : 'Quality: good',
+      reasons,
+      quality: qualityRows(quality),
+      canOverride: false,
+      faceCount: 0,
+    };
+  }
+  const error = outcome.error || {};
+  const details = error.details || {};
+  const message = error.message || error.code || 'The photo was refused';
+  const quality = details.quality || null;
+  // poor_quality's message is its first reason; list the others only.
+  const reasons = (Array.isArray(quality?.reasons) ? quality.reasons.map(String) : [])
+    .filter((r) => r !== message);
+  const faceCount = Array.isArray(details.faces) ? details.faces.length : 0;
+  if (error.status === 409 && error.code === 'possible_duplicate') {
+    return { ok: false, kind: 'duplicate', title: 'Possible duplicate', message, reasons,
+      quality: [], canOverride: true, faceCount: 0 };
+  }
+  if (error.status === 422) {
+    return { ok: false, kind: 'refused', title: 'Not enrolled', message, reasons,
+      quality: qualityRows(quality), canOverride: false, faceCount };
+  }
+  return { ok: false, kind: 'error', title: 'Not enrolled', message, reasons: [],
+    quality: [], canOverride: false, faceCount: 0 };
+}

@@ -1,0 +1,70 @@
+// Between the event form's text fields and the API's event object, with
+// the checks worth doing before a round trip.
+import { toLocalInput, fromLocalInput } from './format.js';
+
+export const EVENT_STATUSES = ['draft', 'open', 'closed'];
+
+// event (from the API, or undefined for a new one) → form field strings.
+export function eventFields(event) {
+  const now = Math.floor(Date.now() / 1000);
+  const hour = 3600;
+  const startDefault = Math.ceil(now / hour) * hour;
+  return {
+    name: event?.name ?? '',
+    venue: event?.venue ?? '',
+    starts: toLocalInput(event?.starts_at ?? startDefault),
+    ends: toLocalInput(event?.ends_at ?? startDefault + 3 * hour),
+    status: event?.status ?? 'draft',
+    threshold: event?.match_threshold == null ? '' : String(event.match_threshold),
+    opensBefore: String(event?.checkin_opens_before_min ?? 60),
+    closesAfter: String(event?.checkin_closes_after_min ?? 30),
+  };
+}
+
+function wholeMinutes(text, field, errors) {
+  const value = Number(text);
+  if (text === '' || !Number.isInteger(value) || value < 0) {
+    errors.push({ field, message: 'Enter a whole number of minutes (0 or more)' });
+    return null;
+  }
+  return value;
+}
+
+// form field strings → {payload, errors}. errors: [{field, message}].
+// An empty threshold is sent as null: "use the server's default".
+export function eventPayload(fields) {
+  const errors = [];
+  const name = String(fields.name ?? '').trim();
+  if (!name) errors.push({ field: 'name', message: 'The event needs a name' });
+  const startsAt = fromLocalInput(fields.starts);
+  const endsAt = fromLocalInput(fields.ends);
+  if (startsAt === null) errors.push({ field: 'starts', message: 'Enter a start date and time' });
+  if (endsAt === null) errors.push({ field: 'ends', message: 'Enter an end date and time' });
+  if (startsAt !== null && endsAt !== null && endsAt <= startsAt) {
+    errors.push({ field: 'ends', message: 'The event must end after it starts' });
+  }
+  const status = EVENT_STATUSES.includes(fields.status) ? fields.status : null;
+  if (!status) errors.push({ field: 'status', message: 'Choose draft, open or closed' });
+  let threshold = null;
+  const thresholdText = String(fields.threshold ?? '').trim();
+  if (thresholdText !== '') {
+    threshold = Number(thresholdText);
+    // Embedding distances of unit vectors lie in [0, 2].
+    if (!Number.isFinite(threshold) || threshold <= 0 || threshold >= 2) {
+      errors.push({ field: 'threshold', message: 'The threshold is a distance between 0 and 2 (e.g. 0.45), or empty for the default' });
+    }
+  }
+  const opensBefore = wholeMinutes(String(fields.opensBefore ?? '').trim(), 'opensBefore', errors);
+  const closesAfter = wholeMinutes(String(fields.closesAfter ?? '').trim(), 'closesAfter', errors);
+  const payload = {
+    name,
+    venue: String(fields.venue ?? '').trim(),
+    starts_at: startsAt,
+    ends_at: endsAt,
+    status,
+    match_threshold: threshold,
+    checkin_opens_before_min: opensBefore,
+    checkin_closes_after_min: closesAfter,
+  };
+  return { payload, errors };
+}

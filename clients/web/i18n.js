@@ -1,0 +1,86 @@
+// Kiosk wording in Chinese and English. Guests read these from a few metres
+// away, so they are short and say what to do next.
+
+export const LANGUAGES = ['zh', 'en'];
+
+export const STRINGS = {
+  en: {
+    pageTitle: 'Check-in',
+    idle: 'Please look at the camera to check in',
+    connecting: 'Connecting to the server…',
+    cameraStarting: 'Starting the camera…',
+    greeting: 'Welcome',
+    checkedIn: 'You are checked in',
+    already: '{name}, you are already checked in',
+    notRecognised: 'Not recognised, please see the desk',
+    tooSmall: 'Please step closer to the camera',
+    cameraDenied: 'Camera access was denied. Allow the camera for this page; the kiosk keeps retrying.',
+    cameraMissing: 'No camera was found. Connect a camera; the kiosk keeps retrying.',
+    cameraError: 'The camera could not be started ({detail}). Retrying…',
+    offline: 'Cannot reach the server. Retrying automatically…',
+    busy: 'The server is busy. Retrying…',
+    checkinClosed: 'Check-in is closed for this event',
+    checkinNotYet: 'Check-in has not opened yet',
+    tokenRejected: 'This kiosk token is not valid (it may have been revoked). Please enter a new one.',
+    tokenMissing: 'Enter the kiosk token from the admin dashboard to start.',
+    tokenLabel: 'Kiosk token',
+    tokenSubmit: 'Start',
+    error: 'Something went wrong ({detail}). Retrying…',
+    langToggle: '中文',
+    langToggleLabel: 'Switch to Chinese',
+    listSeparator: ', ',
+  },
+  zh: {
+    pageTitle: '签到',
+    idle: '请看向摄像头完成签到',
+    connecting: '正在连接服务器…',
+    cameraStarting: '正在启动摄像头…',
+    greeting: '欢迎',
+    checkedIn: '签到成功',
+    already: '{name}，您已签到',
+    notRecognised: '未能识别，请到服务台办理',
+    tooSmall: '请靠近摄像头',
+    cameraDenied: '摄像头权限被拒绝。请允许本页面使用摄像头，系统会自动重试。',
+    cameraMissing: '未找到摄像头。请连接摄像头，系统会自动重试。',
+    cameraError: '无法启动摄像头（{detail}），正在重试…',
+    offline: '无法连接服务器，正在自动重试…',
+    busy: '服务器繁忙，正在重试…',
+    checkinClosed: '本活动已停止签到',
+    checkinNotYet: '签到尚未开始',
+    tokenRejected: '签到终端令牌无效（可能已被撤销），请重新输入。',
+    tokenMissing: '请输入管理后台生成的签到终端令牌。',
+    tokenLabel: '签到终端令牌',
+    tokenSubmit: '开始',
+    error: '出错了（{detail}），正在重试…',
+    langToggle: 'English',
+    langToggleLabel: '切换到英文',
+    listSeparator: '、',
+  },
+};
+
+// Chinese when the browser's first preference is any Chinese variant,
+// English otherwise (the fallback for guests who read neither well).
+export function pickLanguage(preferences) {
+  const list = Array.isArray(preferences) ? preferences : [preferences];
+  const first = String(list.find(Boolean) || '').toLowerCase();
+  return first.startsWith('zh') ? 'zh' : 'en';
+}
+
+export function otherLanguage(lang) {
+  return lang === 'zh' ? 'en' : 'zh';
+}
+
+export function translate(lang, key, vars = {}) {
+  const table = STRINGS[lang] || STRINGS.en;
+  const template = table[key] ?? STRINGS.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (match, name) =>
+    (name in vars ? String(vars[name]) : match));
+}
+
+// The welcome card greets in both languages, the chosen one first, because
+// guests at a mixed event may not share the kiosk's setting.
+export function bilingualGreeting(lang) {
+  const first = translate(lang, 'greeting');
+  const second = translate(otherLanguage(lang), 'greeting');
+  return `${first} / ${second}`;
+}
