@@ -6,4 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
 build="${FACECHECK_BUILD:-$root/build/release}"
+# Client tests first: they take seconds, the C++ suite minutes.
+(cd clients/web && node --test tests/)
+(cd miniprogram && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test)
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
