@@ -1,0 +1,216 @@
+#include "checkin/checkin_service.h"
+
+#include <ctime>
+
+#include "vision/face_json.h"
+
+namespace facecheck::checkin {
+namespace {
+
+using nlohmann::json;
+
+int status_for(const vision::ImageError& e) {
+  switch (e.code()) {
+    case vision::ImageErrorCode::TooLarge:
+      return 413;
+    case vision::ImageErrorCode::UnsupportedFormat:
+      return 415;
+    default:
+      return 400;
+  }
+}
+
+json person_json(const storage::Person& p) {
+  return {{"id", p.id}, {"name", p.name}, {"organisation", p.organisation}, {"title", p.title}};
+}
+
+json boxes_json(const std::vector<vision::FaceAnalysis>& faces) {
+  json boxes = json::array();
+  for (const auto& f : faces) boxes.push_back(vision::box_json(f.detection.box));
+  return boxes;
+}
+
+}  // namespace
+
+CheckinService::CheckinService(storage::Store& store, EnginePool& engines, CheckinSettings settings,
+                               Clock clock)
+    : store_(store),
+      engines_(engines),
+      settings_(std::move(settings)),
+      clock_(clock ? std::move(clock) : [] { return storage::Timestamp(std::time(nullptr)); }),
+      galleries_(store) {}
+
+cv::Mat CheckinService::decode(std::string_view image) const {
+  if (image.empty()) throw DomainError(400, "missing_image", "No image was sent");
+  try {
+    return vision::decode_image(image, settings_.image_limits);
+  } catch (const vision::ImageError& e) {
+    throw DomainError(status_for(e), e.code_name(), e.what());
+  }
+}
+
+float CheckinService::threshold_for(const storage::Event& event) const {
+  return event.match_threshold ? static_cast<float>(*event.match_threshold)
+                               : settings_.match_threshold;
+}
+
+void CheckinService::require_checkin_open(const storage::Event& event) const {
+  if (event.status != storage::EventStatus::kOpen)
+    throw DomainError(409, "checkin_closed",
+                      "Check-in is not open for this event (status " +
+                          std::string(storage::to_string(event.status)) + ")");
+  if (!settings_.enforce_checkin_window) return;
+  const auto now = clock_();
+  const auto opens = event.starts_at - 60LL * event.checkin_opens_before_min;
+  const auto closes = event.ends_at + 60LL * event.checkin_closes_after_min;
+  if (now < opens) throw DomainError(409, "checkin_not_yet_open", "Check-in has not opened yet");
+  if (now > closes) throw DomainError(409, "checkin_closed", "Check-in for this event has closed");
+}
+
+json CheckinService::detect(std::string_view image) {
+  const cv::Mat frame = decode(image);
+  const auto faces = engines_.run(
+      [&](vision::FaceEngine& engine) { return engine.detect(frame, settings_.checkin_detector); });
+  json out = {{"width", frame.cols}, {"height", frame.rows}, {"faces", json::array()}};
+  for (const auto& f : faces)
+    out["faces"].push_back({{"box", vision::box_json(f.box)}, {"score", f.score}});
+  return out;
+}
+
+json CheckinService::enrol(const EnrolRequest& request, std::string_view image) {
+  const storage::Person person = store_.get_person(request.person_id);  // NotFound -> 404
+  const cv::Mat photo = decode(image);
+  const auto faces = engines_.run([&](vision::FaceEngine& engine) {
+    return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality);
+  });
+  if (faces.empty())
+    throw DomainError(422, "no_face",
+                      "No face was found in the photo; face the camera in good light");
+  size_t chosen = 0;
+  if (request.face_index) {
+    if (*request.face_index < 0 || size_t(*request.face_index) >= faces.size())
+      throw DomainError(422, "bad_face_index", "face_index is out of range",
+                        {{"faces", boxes_json(faces)}});
+    chosen = size_t(*request.face_index);
+  } else if (faces.size() > 1) {
+    throw DomainError(422, "several_faces",
+                      std::to_string(faces.size()) +
+                          " faces were found; send a photo of one person or say which face "
+                          "(face_index, largest first)",
+                      {{"faces", boxes_json(faces)}});
+  }
+  const auto& face = faces[chosen];
+  if (!face.quality.acceptable())
+    throw DomainError(422, "poor_quality", face.quality.reasons.front(),
+                      {{"quality", vision::quality_json(face.quality)}});
+
+  if (!request.allow_duplicate) {
+    const auto nearest = galleries_.everyone()->search(face.embedding, 1);
+    if (!nearest.empty() && nearest[0].person_id != person.id &&
+        nearest[0].distance < settings_.duplicate_threshold)
+      throw DomainError(409, "possible_duplicate",
+                        "This face looks like person " + std::to_string(nearest[0].person_id) +
+                            ", who is already enrolled; check for a duplicate registration",
+                        {{"person_id", nearest[0].person_id}, {"distance", nearest[0].distance}});
+  }
+
+  storage::FaceTemplate tmpl;
+  tmpl.person_id = person.id;
+  tmpl.embedding = face.embedding;
+  tmpl.quality = vision::quality_json(face.quality);
+  tmpl.label = request.label;
+  std::optional<storage::Bytes> stored_photo;
+  if (settings_.store_photos) stored_photo = storage::Bytes(image.begin(), image.end());
+  const auto saved = store_.add_template(tmpl, stored_photo);
+  galleries_.template_added(saved);
+  return {{"template_id", saved.id},
+          {"person", person_json(person)},
+          {"box", vision::box_json(face.detection.box)},
+          {"quality", vision::quality_json(face.quality)},
+          {"photo_stored", stored_photo.has_value()}};
+}
+
+json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
+                              std::string_view image) {
+  const storage::Event event = store_.get_event(event_id);
+  require_checkin_open(event);
+  const cv::Mat frame = decode(image);
+  auto faces = engines_.run([&](vision::FaceEngine& engine) {
+    auto found = engine.analyze(frame, settings_.checkin_detector, {});
+    if (found.size() > settings_.max_faces_per_frame) found.resize(settings_.max_faces_per_frame);
+    return found;
+  });
+  const auto gallery = galleries_.event(event_id);
+  const float threshold = threshold_for(event);
+  json results = json::array();
+  for (const auto& face : faces) {
+    json r = {{"box", vision::box_json(face.detection.box)}, {"score", face.detection.score}};
+    if (face.quality.face_px < settings_.checkin_min_face_px) {
+      r["status"] = "too_small";
+      r["message"] = "Face too small: step closer to the camera";
+      results.push_back(r);
+      continue;
+    }
+    const auto best = gallery->search(face.embedding, 1);
+    if (best.empty() || best[0].distance >= threshold) {
+      r["status"] = "not_recognised";
+      r["message"] = "Not recognised, please see the desk";
+      if (!best.empty()) r["distance"] = best[0].distance;
+      results.push_back(r);
+      continue;
+    }
+    storage::CheckIn c;
+    c.event_id = event_id;
+    c.person_id = best[0].person_id;
+    c.checked_in_at = clock_();
+    c.distance = best[0].distance;
+    c.kiosk_id = kiosk_id;
+    c.quality = vision::quality_json(face.quality);
+    const auto recorded = store_.record_checkin(c);  // durable before we answer
+    const auto person = store_.get_person(c.person_id);
+    r["status"] = recorded.already ? "already_checked_in" : "checked_in";
+    r["person"] = person_json(person);
+    r["distance"] = best[0].distance;
+    r["checked_in_at"] = recorded.check_in.checked_in_at;
+    r["message"] = recorded.already ? "Already checked in" : "Welcome, " + person.name;
+    if (!recorded.already)
+      feed_.publish(event_id, {{"type", "check_in"},
+                               {"person", person_json(person)},
+                               {"checked_in_at", recorded.check_in.checked_in_at},
+                               {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)}});
+    results.push_back(r);
+  }
+  return {{"event_id", event_id},
+          {"threshold", threshold},
+          {"width", frame.cols},
+          {"height", frame.rows},
+          {"faces", results}};
+}
+
+void CheckinService::delete_person(storage::Id person_id) {
+  store_.delete_person(person_id);
+  galleries_.person_deleted(person_id);
+}
+
+void CheckinService::delete_template(storage::Id template_id) {
+  store_.delete_template(template_id);
+  galleries_.template_deleted(template_id);
+}
+
+bool CheckinService::add_attendee(storage::Id event_id, storage::Id person_id) {
+  const bool added = store_.add_attendee(event_id, person_id);
+  galleries_.attendance_changed(event_id);
+  return added;
+}
+
+void CheckinService::remove_attendee(storage::Id event_id, storage::Id person_id) {
+  store_.remove_attendee(event_id, person_id);
+  galleries_.attendance_changed(event_id);
+}
+
+void CheckinService::delete_event(storage::Id event_id) {
+  store_.delete_event(event_id);
+  galleries_.event_deleted(event_id);
+}
+
+}  // namespace facecheck::checkin

@@ -1,0 +1,101 @@
+// The check-in domain: enrol a person's face, check attendees in by photo,
+// and keep the galleries and the live feed in step with the database.
+//
+// Every operation validates first and writes last, in one storage
+// transaction, so a refused request changes nothing.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+#include "checkin/domain_error.h"
+#include "checkin/engine_pool.h"
+#include "checkin/galleries.h"
+#include "checkin/live_feed.h"
+#include "storage/store.h"
+#include "vision/face_engine.h"
+#include "vision/image_decoder.h"
+
+namespace facecheck::checkin {
+
+// The open-set threshold: a probe farther than this from every attendee is
+// "not recognised". Stricter than the 1:1 verification threshold because a
+// stranger gets one chance per attendee; docs/accuracy.md has the numbers.
+inline constexpr float kDefaultCheckinThreshold = 0.45f;
+
+struct CheckinSettings {
+  float match_threshold = kDefaultCheckinThreshold;  // events may override
+  // Enrolment refuses a face this close to somebody else's template.
+  float duplicate_threshold = kDefaultCheckinThreshold;
+  vision::DetectOptions enrol_detector{vision::DetectorKind::Ssd, 416, 0.5f};
+  // Kiosk frames: the fast detector. 0.4 rather than face-api's 0.5 because a
+  // missed face costs a retry while a spurious box only reads "not recognised".
+  vision::DetectOptions checkin_detector{vision::DetectorKind::Tiny, 416, 0.4f};
+  vision::QualityThresholds enrol_quality;
+  float checkin_min_face_px = 40;  // smaller faces are reported, not matched
+  size_t max_faces_per_frame = 20;
+  bool store_photos = false;  // biometric minimisation: embeddings only
+  bool enforce_checkin_window = true;
+  vision::ImageLimits image_limits;
+};
+
+struct EnrolRequest {
+  storage::Id person_id = 0;
+  std::string label;              // "front", "glasses", ...
+  std::optional<int> face_index;  // which face when the photo shows several
+  bool allow_duplicate = false;   // the operator confirmed it is not a duplicate
+};
+
+class CheckinService {
+ public:
+  using Clock = std::function<storage::Timestamp()>;
+
+  CheckinService(storage::Store& store, EnginePool& engines, CheckinSettings settings,
+                 Clock clock = nullptr);
+
+  // Faces in a photo: boxes and scores only (the kiosk overlay, /face_detect).
+  nlohmann::json detect(std::string_view image);
+
+  // Stores a face template for a person. Throws DomainError with a reason
+  // the user can act on (no_face, several_faces, poor_quality,
+  // possible_duplicate) and writes nothing in that case.
+  nlohmann::json enrol(const EnrolRequest& request, std::string_view image);
+
+  // Checks in every recognised face in the photo for the event. Each face
+  // gets a status: checked_in, already_checked_in, not_recognised, too_small.
+  nlohmann::json check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
+                          std::string_view image);
+
+  void delete_person(storage::Id person_id);
+  void delete_template(storage::Id template_id);
+  bool add_attendee(storage::Id event_id, storage::Id person_id);
+  void remove_attendee(storage::Id event_id, storage::Id person_id);
+  void delete_event(storage::Id event_id);
+
+  // Guest list import from CSV (header row; see docs/api.md for columns).
+  // All rows or none: DomainError 422 with per-row errors otherwise.
+  nlohmann::json import_csv(storage::Id event_id, std::string_view csv, bool link_existing);
+  std::string export_csv(storage::Id event_id);
+  nlohmann::json stats(storage::Id event_id);
+
+  float threshold_for(const storage::Event& event) const;
+  const CheckinSettings& settings() const { return settings_; }
+  LiveFeed& live_feed() { return feed_; }
+  storage::Store& store() { return store_; }
+
+ private:
+  cv::Mat decode(std::string_view image) const;
+  void require_checkin_open(const storage::Event& event) const;
+
+  storage::Store& store_;
+  EnginePool& engines_;
+  CheckinSettings settings_;
+  Clock clock_;
+  Galleries galleries_;
+  LiveFeed feed_;
+};
+
+}  // namespace facecheck::checkin

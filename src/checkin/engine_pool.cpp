@@ -1,0 +1,77 @@
+#include "checkin/engine_pool.h"
+
+#include <opencv2/core.hpp>
+
+namespace facecheck::checkin {
+
+EnginePool::EnginePool(const std::filesystem::path& models_dir, int workers, size_t max_queue)
+    : max_queue_(max_queue) {
+  // Each worker runs one image at a time on one core; OpenCV's own thread
+  // pool on top would only make the workers fight over the same cores.
+  cv::setNumThreads(1);
+  std::vector<std::promise<void>> loaded(std::max(1, workers));
+  for (auto& promise : loaded) {
+    threads_.emplace_back([this, &models_dir, &promise] {
+      std::optional<vision::FaceEngine> engine;
+      try {
+        engine.emplace(models_dir);
+        engine->preload();
+        promise.set_value();
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+        return;
+      }
+      work(*engine);
+    });
+  }
+  try {
+    for (auto& promise : loaded) promise.get_future().get();
+  } catch (...) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+    throw;
+  }
+}
+
+EnginePool::~EnginePool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+size_t EnginePool::queued() const {
+  std::lock_guard lock(mutex_);
+  return jobs_.size();
+}
+
+void EnginePool::submit(std::function<void(vision::FaceEngine&)> job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (jobs_.size() >= max_queue_) throw EngineBusy();
+    jobs_.push_back(std::move(job));
+  }
+  ready_.notify_one();
+}
+
+void EnginePool::work(vision::FaceEngine& engine) {
+  for (;;) {
+    std::function<void(vision::FaceEngine&)> job;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, and nothing left to do
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job(engine);  // a packaged_task: exceptions travel to the caller's future
+  }
+}
+
+}  // namespace facecheck::checkin

@@ -1,0 +1,141 @@
+// Guest lists in and out as CSV, and the live statistics of an event.
+#include <algorithm>
+#include <ctime>
+#include <map>
+
+#include "checkin/checkin_service.h"
+#include "checkin/csv.h"
+
+namespace facecheck::checkin {
+namespace {
+
+using nlohmann::json;
+
+// Header names we accept for each person field (English and Chinese, as
+// organisers' spreadsheets come in both).
+const std::map<std::string, std::string>& column_aliases() {
+  static const std::map<std::string, std::string> aliases = {
+      {"name", "name"},
+      {"姓名", "name"},
+      {"organisation", "organisation"},
+      {"organization", "organisation"},
+      {"company", "organisation"},
+      {"单位", "organisation"},
+      {"公司", "organisation"},
+      {"title", "title"},
+      {"职务", "title"},
+      {"职位", "title"},
+      {"email", "email"},
+      {"邮箱", "email"},
+      {"phone", "phone"},
+      {"电话", "phone"},
+      {"手机", "phone"},
+      {"external_id", "external_id"},
+      {"id", "external_id"},
+      {"编号", "external_id"},
+  };
+  return aliases;
+}
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string iso_time(storage::Timestamp t) {
+  char buf[32];
+  std::tm tm{};
+  const std::time_t tt = t;
+  gmtime_r(&tt, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool link_existing) {
+  store_.get_event(event_id);  // NotFound before we parse anything
+  std::vector<std::vector<std::string>> table;
+  try {
+    table = parse_csv(csv);
+  } catch (const CsvError& e) {
+    throw DomainError(422, "invalid_csv", e.what());
+  }
+  if (table.empty()) throw DomainError(422, "invalid_csv", "The CSV file is empty");
+
+  std::vector<std::string> fields;  // field per column, "" = ignored
+  bool has_name = false;
+  for (const auto& header : table[0]) {
+    auto it = column_aliases().find(lower_ascii(header));
+    fields.push_back(it == column_aliases().end() ? "" : it->second);
+    has_name |= fields.back() == "name";
+  }
+  if (!has_name) throw DomainError(422, "invalid_csv", "The header row needs a 'name' column");
+
+  std::vector<storage::Person> rows;
+  for (size_t r = 1; r < table.size(); ++r) {
+    const auto& row = table[r];
+    if (row.size() == 1 && row[0].empty()) continue;  // blank line
+    storage::Person p;
+    for (size_t c = 0; c < row.size() && c < fields.size(); ++c) {
+      const std::string& f = fields[c];
+      if (f == "name")
+        p.name = row[c];
+      else if (f == "organisation")
+        p.organisation = row[c];
+      else if (f == "title")
+        p.title = row[c];
+      else if (f == "email")
+        p.email = row[c];
+      else if (f == "phone")
+        p.phone = row[c];
+      else if (f == "external_id" && !row[c].empty())
+        p.external_id = row[c];
+    }
+    rows.push_back(p);
+  }
+  const auto result = store_.import_people(
+      event_id, rows,
+      link_existing ? storage::ExistingPeople::kLink : storage::ExistingPeople::kReject);
+  if (!result.ok()) {
+    json errors = json::array();
+    for (const auto& e : result.errors)
+      errors.push_back({{"row", e.row + 2}, {"message", e.message}});  // CSV line (header = 1)
+    throw DomainError(
+        422, "import_rejected",
+        std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported",
+        {{"rows", errors}});
+  }
+  galleries_.attendance_changed(event_id);
+  return {{"imported", rows.size()}, {"created", result.created}, {"linked", result.linked}};
+}
+
+std::string CheckinService::export_csv(storage::Id event_id) {
+  store_.get_event(event_id);
+  std::string out = "\xEF\xBB\xBF";  // BOM: spreadsheets then read the UTF-8 names right
+  out += csv_row({"person_id", "name", "organisation", "title", "email", "phone", "external_id",
+                  "enrolled", "checked_in", "checked_in_at"});
+  for (const auto& a : store_.list_attendees(event_id)) {
+    const auto& p = a.person;
+    out += csv_row({std::to_string(p.id), p.name, p.organisation, p.title, p.email, p.phone,
+                    p.external_id.value_or(""), a.template_count > 0 ? "yes" : "no",
+                    a.checked_in_at ? "yes" : "no",
+                    a.checked_in_at ? iso_time(*a.checked_in_at) : ""});
+  }
+  return out;
+}
+
+json CheckinService::stats(storage::Id event_id) {
+  const auto s = store_.event_stats(event_id, 600);
+  json buckets = json::array();
+  for (const auto& b : s.buckets) buckets.push_back({{"start", b.start}, {"count", b.count}});
+  return {{"event_id", event_id},
+          {"registered", s.registered},
+          {"enrolled", s.enrolled},
+          {"checked_in", s.checked_in},
+          {"not_yet", s.registered - s.checked_in},
+          {"per_10_minutes", buckets}};
+}
+
+}  // namespace facecheck::checkin

@@ -1,0 +1,170 @@
+// The check-in domain on the real engine and a real (in-memory) SQLite store.
+#include "checkin/checkin_service.h"
+#include "storage/sqlite_db.h"
+#include "test_support.h"
+
+using namespace facecheck;
+using nlohmann::json;
+
+namespace {
+
+std::string photo(const std::string& rel) {
+  return facecheck::testing::read_bytes(facecheck::testing::data_dir() / "lfw/images" / rel);
+}
+
+class CheckinServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))
+      GTEST_SKIP() << "shared data not found";
+    if (!std::filesystem::exists(facecheck::testing::models_dir() / "face_recognition_model.bin"))
+      GTEST_SKIP() << "models not found";
+    store = std::make_unique<storage::Store>(storage::Store::open(":memory:"));
+    engines = std::make_unique<checkin::EnginePool>(facecheck::testing::models_dir(), 1, 8);
+    service = std::make_unique<checkin::CheckinService>(
+        *store, *engines, checkin::CheckinSettings{}, [this] { return now; });
+    storage::Event e;
+    e.name = "Award ceremony";
+    e.starts_at = now;
+    e.ends_at = now + 3600;
+    e.status = storage::EventStatus::kOpen;
+    event = store->create_event(e).id;
+  }
+
+  storage::Id attendee(const std::string& name) {
+    storage::Person p;
+    p.name = name;
+    const auto id = store->create_person(p).id;
+    service->add_attendee(event, id);
+    return id;
+  }
+
+  storage::Timestamp now = 1'800'000'000;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<checkin::EnginePool> engines;
+  std::unique_ptr<checkin::CheckinService> service;
+  storage::Id event = 0;
+};
+
+int error_status(const std::function<void()>& f, std::string* code = nullptr) {
+  try {
+    f();
+  } catch (const checkin::DomainError& e) {
+    if (code) *code = e.code;
+    return e.status;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_F(CheckinServiceTest, EnrolThenCheckInThenAlreadyThenDeleted) {
+  const auto abel = attendee("Akhmed Zakayev");
+  const auto enrolled = service->enrol({abel, "front", std::nullopt, false},
+                                       photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  EXPECT_GT(enrolled["template_id"].get<int64_t>(), 0);
+  EXPECT_FALSE(enrolled["photo_stored"].get<bool>());
+
+  auto r = service->check_in(event, std::nullopt, photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+  ASSERT_EQ(r["faces"].size(), 1u) << r.dump();
+  EXPECT_EQ(r["faces"][0]["status"], "checked_in");
+  EXPECT_EQ(r["faces"][0]["person"]["id"], abel);
+
+  now += 60;
+  r = service->check_in(event, std::nullopt, photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+  EXPECT_EQ(r["faces"][0]["status"], "already_checked_in");
+  EXPECT_EQ(r["faces"][0]["checked_in_at"], now - 60);  // the original time
+  EXPECT_EQ(service->stats(event)["checked_in"], 1);
+
+  service->delete_person(abel);
+  r = service->check_in(event, std::nullopt, photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+  EXPECT_EQ(r["faces"][0]["status"], "not_recognised");
+}
+
+TEST_F(CheckinServiceTest, StrangerIsNotRecognised) {
+  const auto abel = attendee("Abel Pacheco");
+  service->enrol({abel, "", std::nullopt, false}, photo("Abel_Pacheco/Abel_Pacheco_0001.jpg"));
+  const auto r =
+      service->check_in(event, std::nullopt, photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  ASSERT_EQ(r["faces"].size(), 1u);
+  EXPECT_EQ(r["faces"][0]["status"], "not_recognised");
+  EXPECT_GT(r["faces"][0]["distance"].get<double>(), r["threshold"].get<double>());
+  EXPECT_EQ(service->stats(event)["checked_in"], 0);
+}
+
+TEST_F(CheckinServiceTest, EnrolmentRefusalsWriteNothing) {
+  const auto abel = attendee("Abel Pacheco");
+  const auto other = attendee("Someone Else");
+  std::string code;
+  const auto white = facecheck::testing::read_bytes(facecheck::testing::data_dir() /
+                                                    "conformance/face-api/images/white.png");
+  EXPECT_EQ(error_status(
+                [&] {
+                  service->enrol({abel, "", std::nullopt, false}, white);
+                },
+                &code),
+            422);
+  EXPECT_EQ(code, "no_face");
+  const auto group = facecheck::testing::read_bytes(facecheck::testing::data_dir() /
+                                                    "conformance/face-api/images/faces.jpg");
+  EXPECT_EQ(error_status(
+                [&] {
+                  service->enrol({abel, "", std::nullopt, false}, group);
+                },
+                &code),
+            422);
+  EXPECT_EQ(code, "several_faces");
+  const auto truncated = facecheck::testing::read_bytes(
+      facecheck::testing::data_dir() / "faces/compreface/imgtools_test/truncated.jpg");
+  EXPECT_EQ(error_status(
+                [&] {
+                  service->enrol({abel, "", std::nullopt, false}, truncated);
+                },
+                &code),
+            400);
+  EXPECT_EQ(code, "image_truncated");
+  EXPECT_THROW(service->enrol({999, "", std::nullopt, false}, group), storage::NotFound);
+  EXPECT_TRUE(store->list_templates(abel).empty());
+
+  // The same face under a second name is a possible duplicate registration.
+  service->enrol({abel, "", std::nullopt, false}, photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  EXPECT_EQ(error_status(
+                [&] {
+                  service->enrol({other, "", std::nullopt, false},
+                                 photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+                },
+                &code),
+            409);
+  EXPECT_EQ(code, "possible_duplicate");
+  EXPECT_TRUE(store->list_templates(other).empty());
+}
+
+TEST_F(CheckinServiceTest, CheckInOnlyInsideTheWindow) {
+  now -= 3 * 3600;  // long before the doors open
+  std::string code;
+  EXPECT_EQ(error_status(
+                [&] {
+                  service->check_in(event, std::nullopt,
+                                    photo("Abel_Pacheco/Abel_Pacheco_0004.jpg"));
+                },
+                &code),
+            409);
+  EXPECT_EQ(code, "checkin_not_yet_open");
+}
+
+TEST_F(CheckinServiceTest, CsvImportIsAllOrNothingAndExportRoundTrips) {
+  std::string code;
+  const std::string bad = "name,organisation,external_id\n张伟,清华大学,A1\n,Nowhere,A2\n";
+  EXPECT_EQ(error_status([&] { service->import_csv(event, bad, false); }, &code), 422);
+  EXPECT_EQ(code, "import_rejected");
+  EXPECT_EQ(service->stats(event)["registered"], 0);
+
+  const std::string good =
+      "姓名,单位,编号\n张伟,清华大学,A1\n\"Smith, Jane\",\"ACME \"\"Labs\"\"\",A2\n";
+  const auto result = service->import_csv(event, good, false);
+  EXPECT_EQ(result["imported"], 2);
+  const std::string csv = service->export_csv(event);
+  EXPECT_NE(csv.find("张伟"), std::string::npos);
+  EXPECT_NE(csv.find("\"Smith, Jane\""), std::string::npos);
+  EXPECT_NE(csv.find("\"ACME \"\"Labs\"\"\""), std::string::npos);
+}
