@@ -27,6 +27,9 @@ struct EvalPairsArgs {
   int threads = 2;
   float min_score = 0.5f;
   bool no_align = false;
+  bool no_flip = false;
+  bool no_refine = false;
+  bool no_mirror_landmarks = false;
 };
 
 struct PairRow {
@@ -81,10 +84,14 @@ void run_eval_pairs(const EvalPairsArgs& args) {
   vision::DetectOptions options;
   options.detector = vision::parse_detector_kind(args.detector);
   options.min_score = args.min_score;
+  vision::EmbedOptions embed;
+  embed.flip_average = !args.no_flip;
+  embed.refine_landmarks = !args.no_refine;
+  embed.mirror_landmarks = !args.no_mirror_landmarks;
   std::vector<eval::LabelledFace> faces(images.size());
   for_each_with_engine(images.size(), args.threads, "embedding", [&](auto& engine, size_t i) {
     const cv::Mat image = vision::read_image_file(std::filesystem::path(args.images) / images[i]);
-    faces[i] = eval::embed_labelled_face(engine, image, options, !args.no_align);
+    faces[i] = eval::embed_labelled_face(engine, image, options, !args.no_align, embed);
   });
 
   std::vector<eval::ScoredPair> scored;
@@ -105,9 +112,12 @@ void run_eval_pairs(const EvalPairsArgs& args) {
             << report.best_threshold_accuracy << ")\n";
   std::cout << "TAR " << report.tar_at_far_0_1pct << " at FAR 0.1% (threshold "
             << report.far_0_1pct_threshold << ")\n";
-  json failures = json::array();
-  for (size_t i = 0; i < images.size(); ++i)
+  json failures = json::array(), second = json::array();
+  for (size_t i = 0; i < images.size(); ++i) {
     if (!faces[i].detected) failures.push_back(images[i]);
+    if (faces[i].second_detector) second.push_back(images[i]);
+  }
+  std::cout << "found only by the other detector: " << second.size() << " images\n";
   std::cout << "no face detected in " << failures.size() << " images";
   if (!failures.empty()) std::cout << " (" << eval::kFallbackDescription << ")";
   std::cout << "\n";
@@ -124,6 +134,10 @@ void run_eval_pairs(const EvalPairsArgs& args) {
                     {"far_0_1pct_threshold", report.far_0_1pct_threshold},
                     {"detect_failures", failures.size()},
                     {"detect_failure_images", failures},
+                    {"other_detector_images", second},
+                    {"flip_average", embed.flip_average},
+                    {"refine_landmarks", embed.refine_landmarks},
+                    {"mirror_landmarks", embed.mirror_landmarks},
                     {"folds", folds},
                     {"detector", args.detector},
                     {"aligned", !args.no_align}}
@@ -144,6 +158,11 @@ void add_eval_pairs_command(CLI::App& app) {
   cmd->add_option("--min-score", args->min_score, "Minimum detection score");
   cmd->add_flag("--no-align", args->no_align,
                 "Embed the plain detection box instead of the aligned chip (baseline)");
+  cmd->add_flag("--no-flip", args->no_flip, "Embed the chip only, not also its mirror image");
+  cmd->add_flag("--no-refine", args->no_refine,
+                "One landmark pass on the detection box (no second pass on a landmark box)");
+  cmd->add_flag("--no-mirror-landmarks", args->no_mirror_landmarks,
+                "Do not average landmarks with those of the mirrored crop");
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->callback([args] { run_eval_pairs(*args); });

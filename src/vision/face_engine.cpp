@@ -73,6 +73,17 @@ Landmarks FaceEngine::landmarks(const cv::Mat& image, const cv::Rect2f& box) {
   return impl_->face_landmarker().locate(image, box);
 }
 
+Landmarks FaceEngine::landmarks(const cv::Mat& image, const cv::Rect2f& box,
+                                const EmbedOptions& options) {
+  FaceLandmarker& net = impl_->face_landmarker();
+  auto locate = [&](const cv::Rect2f& b) {
+    return options.mirror_landmarks ? net.locate_mirror_averaged(image, b) : net.locate(image, b);
+  };
+  if (!options.refine_landmarks) return locate(box);
+  // The first pass only has to place the box, so one view is enough.
+  return locate(box_from_landmarks(net.locate(image, box)));
+}
+
 Landmarks FaceEngine::landmarks_whole(const cv::Mat& face_crop) {
   return impl_->face_landmarker().locate(face_crop);
 }
@@ -85,24 +96,37 @@ Embedding FaceEngine::embed_chip(const cv::Mat& chip) {
   return impl_->face_recognizer().embed(chip);
 }
 
+Embedding FaceEngine::embed_chip(const cv::Mat& chip, const EmbedOptions& options) {
+  Embedding e = embed_chip(chip);
+  if (!options.flip_average) return e;
+  cv::Mat mirrored;
+  cv::flip(chip, mirrored, 1);
+  const Embedding m = embed_chip(mirrored);
+  // The plain mean, not renormalised: dlib's embeddings are not unit length
+  // and the match threshold is calibrated on these means (docs/accuracy.md).
+  for (int i = 0; i < kEmbeddingSize; ++i) e[i] = (e[i] + m[i]) * 0.5f;
+  return e;
+}
+
 FaceAnalysis FaceEngine::analyze_face(const cv::Mat& image, const FaceBox& face,
-                                      const QualityThresholds& quality) {
+                                      const QualityThresholds& quality, const EmbedOptions& embed) {
   FaceAnalysis result;
   result.detection = face;
-  result.landmarks = landmarks(image, face.box);
+  result.landmarks = landmarks(image, face.box, embed);
   result.quality = assess_face_quality(image, face.box, result.landmarks, quality);
-  result.embedding = embed_chip(align(image, result.landmarks));
+  result.embedding = embed_chip(align(image, result.landmarks), embed);
   return result;
 }
 
 std::vector<FaceAnalysis> FaceEngine::analyze(const cv::Mat& image, const DetectOptions& options,
-                                              const QualityThresholds& quality) {
+                                              const QualityThresholds& quality,
+                                              const EmbedOptions& embed) {
   std::vector<FaceBox> faces = detect(image, options);
   std::sort(faces.begin(), faces.end(),
             [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
   std::vector<FaceAnalysis> results;
   results.reserve(faces.size());
-  for (const FaceBox& face : faces) results.push_back(analyze_face(image, face, quality));
+  for (const FaceBox& face : faces) results.push_back(analyze_face(image, face, quality, embed));
   return results;
 }
 

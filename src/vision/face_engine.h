@@ -34,6 +34,28 @@ struct DetectOptions {
   float min_score = 0.5f;  // faces scoring lower are dropped
 };
 
+// How a detected face becomes an embedding. Each step trades a forward pass
+// for accuracy; the defaults are the most accurate combination measured on
+// LFW (docs/accuracy.md has each option's effect). Costs are per face on one
+// core: landmark pass ~5 ms, embedding pass ~13 ms.
+struct EmbedOptions {
+  // Second landmark pass on a box placed from the first pass's landmarks
+  // (box_from_landmarks): the points stop depending on the detector's box,
+  // which differs between detectors and jitters between frames. +1 landmark pass.
+  bool refine_landmarks = true;
+  // Landmarks as the mean of the crop's and its mirror image's. +1 landmark
+  // pass (+2 with refine_landmarks).
+  bool mirror_landmarks = true;
+  // Embed the aligned chip and its mirror image and average the embeddings:
+  // the network is not exactly left-right symmetric, and the mean cancels
+  // part of its pose- and lighting-dependent noise. +1 embedding pass.
+  bool flip_average = true;
+
+  // One landmark pass and one embedding pass: the original pipeline, for
+  // the tightest latency budgets.
+  static constexpr EmbedOptions fastest() { return {false, false, false}; }
+};
+
 // Everything the engine knows about one face in a photo.
 struct FaceAnalysis {
   FaceBox detection;
@@ -45,7 +67,7 @@ struct FaceAnalysis {
 // The distance below which two embeddings are taken as the same person.
 // Calibrated on LFW (docs/accuracy.md); the tutorial's 0.3 would reject most
 // genuine pairs for this network.
-inline constexpr float kDefaultMatchThreshold = 0.6f;
+inline constexpr float kDefaultMatchThreshold = 0.59f;
 
 class FaceEngine {
  public:
@@ -58,18 +80,25 @@ class FaceEngine {
   void preload();
 
   std::vector<FaceBox> detect(const cv::Mat& image, const DetectOptions& options = {});
+  // One pass of the landmark net on `box`.
   Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box);
+  // Landmarks with the refinements `options` asks for (refine / mirror).
+  Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box, const EmbedOptions& options);
   // The whole image is the face (face-api's per-net test convention).
   Landmarks landmarks_whole(const cv::Mat& face_crop);
   cv::Mat align(const cv::Mat& image, const Landmarks& landmarks) const;
+  // One embedding pass on the chip.
   Embedding embed_chip(const cv::Mat& chip);
+  // With options.flip_average, the mean of the chip's and its mirror's embeddings.
+  Embedding embed_chip(const cv::Mat& chip, const EmbedOptions& options);
 
   // Landmarks, quality and embedding of one detected face.
   FaceAnalysis analyze_face(const cv::Mat& image, const FaceBox& face,
-                            const QualityThresholds& quality = {});
+                            const QualityThresholds& quality = {}, const EmbedOptions& embed = {});
   // The full pipeline on every face found, largest first.
   std::vector<FaceAnalysis> analyze(const cv::Mat& image, const DetectOptions& options = {},
-                                    const QualityThresholds& quality = {});
+                                    const QualityThresholds& quality = {},
+                                    const EmbedOptions& embed = {});
 
  private:
   struct Impl;

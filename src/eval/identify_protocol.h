@@ -1,0 +1,89 @@
+// The LFW open-set identification protocol behind `facecheck eval-identify`:
+// which photos are enrolled, which are searched, and which people are never
+// enrolled. Separate from the embedding step so the CLI and the real-data
+// test run the same protocol, and each unique photo is embedded once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "eval/identification.h"
+#include "vision/face_types.h"
+
+namespace facecheck::eval {
+
+struct LabelledImage {
+  std::string identity;
+  std::string path;  // relative to the images folder
+};
+
+// identify_ge5.tsv: `identity<TAB>image`, '#' lines are comments. File order
+// is kept: a person's first listed photo is the one enrolled.
+std::vector<LabelledImage> read_identity_list(const std::filesystem::path& path);
+
+struct PersonRow {
+  std::string identity;
+  int images = 0;
+};
+
+// people.tsv: `identity<TAB>n_images<TAB>fold`, '#' lines are comments.
+std::vector<PersonRow> read_people(const std::filesystem::path& path);
+
+// `count` people of `people` who are not in `enrolled`, one photo each
+// (their first, <Name>/<Name>_0001.jpg). They are drawn by a Fisher-Yates
+// shuffle driven by std::mt19937 (whose output the standard fixes), so a
+// seed names the same strangers on every platform, spread over all of LFW
+// rather than the alphabetical start of one fold. Throws std::invalid_argument
+// when fewer than `count` are available.
+std::vector<LabelledImage> pick_unknowns(const std::vector<PersonRow>& people,
+                                         const std::vector<LabelledImage>& enrolled, size_t count,
+                                         uint32_t seed);
+
+struct ProtocolOptions {
+  size_t templates = 1;  // photos enrolled per person: the first `templates`
+  // 1-based index of a person's first probe photo; 0 = templates + 1. Set it
+  // above `templates` to search with the same probes whatever the number of
+  // templates, so FNIR for K = 1, 2, 3 compares like with like.
+  size_t first_probe = 0;
+};
+
+struct IdentifyProtocol {
+  std::vector<std::string> images;  // every photo used, each once
+  struct Person {
+    std::string identity;
+    std::vector<size_t> templates;  // indices into images
+  };
+  std::vector<Person> gallery;
+  struct Probe {
+    size_t image = 0;
+    size_t mate = 0;  // index into gallery (mated probes only)
+  };
+  std::vector<Probe> mated;
+  std::vector<size_t> nonmated;  // indices into images
+};
+
+// People with fewer than first_probe photos are left out: they would be
+// enrolled with nothing to search for them, and they would make the gallery
+// differ between K values. Throws std::invalid_argument if an unknown is
+// also a listed identity or nobody is left.
+IdentifyProtocol build_protocol(const std::vector<LabelledImage>& list,
+                                const std::vector<LabelledImage>& unknowns,
+                                const ProtocolOptions& options);
+
+struct ScoredSearches {
+  std::vector<MatedSearch> mated;
+  std::vector<NonMatedSearch> nonmated;
+  // Every different-person distance: non-mated probe x enrolled person and
+  // mated probe x other enrolled person (the per-pair impostor distribution).
+  std::vector<float> impostor;
+};
+
+// Distances from each probe to each enrolled person (the nearest of the
+// person's templates, like gallery::Gallery). `embeddings` is indexed like
+// protocol.images.
+ScoredSearches score_protocol(const IdentifyProtocol& protocol,
+                              const std::vector<vision::Embedding>& embeddings);
+
+}  // namespace facecheck::eval
