@@ -81,7 +81,8 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
   const storage::Person person = store_.get_person(request.person_id);  // NotFound -> 404
   const cv::Mat photo = decode(image);
   const auto faces = engines_.run([&](vision::FaceEngine& engine) {
-    return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality);
+    return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality,
+                          settings_.enrol_embed);
   });
   if (faces.empty())
     throw DomainError(422, "no_face",
@@ -136,7 +137,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
   require_checkin_open(event);
   const cv::Mat frame = decode(image);
   auto faces = engines_.run([&](vision::FaceEngine& engine) {
-    auto found = engine.analyze(frame, settings_.checkin_detector, {});
+    auto found = engine.analyze(frame, settings_.checkin_detector, {}, settings_.checkin_embed);
     if (found.size() > settings_.max_faces_per_frame) found.resize(settings_.max_faces_per_frame);
     return found;
   });

@@ -34,6 +34,12 @@ struct CheckinSettings {
   // Kiosk frames: the fast detector. 0.4 rather than face-api's 0.5 because a
   // missed face costs a retry while a spurious box only reads "not recognised".
   vision::DetectOptions checkin_detector{vision::DetectorKind::Tiny, 416, 0.4f};
+  // Enrolment is not latency-bound: the most accurate embedding (mirror-
+  // averaged, refined landmarks; ~+40 ms per face). Kiosk frames keep one
+  // landmark and one embedding pass to stay in the 40 ms p50 budget; the full
+  // options would cost ~+23 ms (docs/accuracy.md).
+  vision::EmbedOptions enrol_embed{};
+  vision::EmbedOptions checkin_embed = vision::EmbedOptions::fastest();
   vision::QualityThresholds enrol_quality;
   float checkin_min_face_px = 40;  // smaller faces are reported, not matched
   size_t max_faces_per_frame = 20;

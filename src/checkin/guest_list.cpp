@@ -74,9 +74,11 @@ json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool
   if (!has_name) throw DomainError(422, "invalid_csv", "The header row needs a 'name' column");
 
   std::vector<storage::Person> rows;
+  std::vector<size_t> line_of_row;  // blank lines are skipped, so keep the mapping
   for (size_t r = 1; r < table.size(); ++r) {
     const auto& row = table[r];
     if (row.size() == 1 && row[0].empty()) continue;  // blank line
+    line_of_row.push_back(r + 1);
     storage::Person p;
     for (size_t c = 0; c < row.size() && c < fields.size(); ++c) {
       const std::string& f = fields[c];
@@ -101,7 +103,7 @@ json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool
   if (!result.ok()) {
     json errors = json::array();
     for (const auto& e : result.errors)
-      errors.push_back({{"row", e.row + 2}, {"message", e.message}});  // CSV line (header = 1)
+      errors.push_back({{"row", line_of_row.at(e.row)}, {"message", e.message}});
     throw DomainError(
         422, "import_rejected",
         std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported",

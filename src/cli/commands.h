@@ -8,8 +8,11 @@ namespace facecheck::cli {
 
 void add_inspect_commands(CLI::App& app);  // detect, embed, landmarks, compare
 void add_eval_pairs_command(CLI::App& app);
+void add_eval_identify_command(CLI::App& app);
 void add_eval_detect_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_serve_command(CLI::App& app);  // serve
+void add_admin_command(CLI::App& app);  // admin create-key, create-kiosk
 
 // Thrown by a command for a user error (bad file, no face): main prints the
 // message and exits with `exit_code`, without a stack of noise.

@@ -11,8 +11,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "facecheck 0.1.0");
   facecheck::cli::add_inspect_commands(app);
   facecheck::cli::add_eval_pairs_command(app);
+  facecheck::cli::add_eval_identify_command(app);
   facecheck::cli::add_eval_detect_command(app);
   facecheck::cli::add_bench_command(app);
+  facecheck::cli::add_serve_command(app);
+  facecheck::cli::add_admin_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,271 @@
+// `facecheck eval-identify`: open-set 1:N identification on LFW through the
+// full pipeline, reported as NIST FRVT does (FNIR at a fixed FPIR), plus the
+// threshold a 1,000-person event needs. See docs/identification.md.
+#include <algorithm>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "checkin/checkin_service.h"
+#include "cli/commands.h"
+#include "cli/worker_pool.h"
+#include "eval/identification.h"
+#include "eval/identify_protocol.h"
+#include "eval/labelled_face.h"
+#include "vision/image_decoder.h"
+
+namespace facecheck::cli {
+namespace {
+
+using nlohmann::json;
+
+// The event size the default check-in threshold is set for; the JSON keys
+// (`..._n1000`) name it, so it is fixed rather than an option.
+constexpr size_t kPlannedEventSize = 1000;
+constexpr double kPlannedFpir = 0.01;
+constexpr size_t kClosestShown = 10;
+
+struct EvalIdentifyArgs {
+  std::string list;
+  std::string images;
+  std::string people;  // default: people.tsv beside the list
+  size_t unknown = 0;
+  size_t templates = 1;
+  size_t first_probe = 0;
+  uint32_t seed = 1;
+  std::string detector = "ssd";
+  std::string probe_detector;  // default: --detector
+  bool checkin_pipeline = false;
+  int threads = 2;
+  float min_score = 0.5f;
+};
+
+void print_point(const char* name, const eval::OperatingPoint& p) {
+  std::cout << name << ": threshold " << p.threshold << ", FNIR " << p.fnir << ", FPIR " << p.fpir
+            << ", wrong person returned " << p.misidentification << "\n";
+}
+
+json point_json(const eval::OperatingPoint& p) {
+  return {{"threshold", p.threshold},
+          {"fnir", p.fnir},
+          {"fpir", p.fpir},
+          {"misidentification", p.misidentification}};
+}
+
+// FNIR/FPIR on a fixed grid, so an organiser can read off what a per-event
+// match_threshold does without rerunning the benchmark.
+json sweep(const eval::ScoredSearches& s) {
+  json rows = json::array();
+  std::cout << "threshold  FNIR    FPIR    FPIR est. at N=" << kPlannedEventSize << "\n";
+  for (int step = 40; step <= 70; step += 2) {
+    const float t = step / 100.0f;
+    const auto p = eval::operating_point(s.mated, s.nonmated, t);
+    const double est =
+        eval::fpir_for_gallery_size(eval::pair_fmr_at(s.impostor, t), kPlannedEventSize);
+    std::cout << "  " << std::setprecision(2) << t << std::setprecision(4) << "     " << p.fnir
+              << "  " << p.fpir << "  " << est << "\n";
+    rows.push_back(
+        {{"threshold", t}, {"fnir", p.fnir}, {"fpir", p.fpir}, {"fpir_estimate_n1000", est}});
+  }
+  return rows;
+}
+
+// The strangers nearest to an enrolled person: the cases that set the strict
+// thresholds, worth a look by eye (a mislabelled or shared photo in the data
+// would show up here rather than as a model error).
+json closest_strangers(const eval::IdentifyProtocol& protocol, const eval::ScoredSearches& s) {
+  std::vector<size_t> order(s.nonmated.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const size_t shown = std::min<size_t>(kClosestShown, order.size());
+  std::partial_sort(order.begin(), order.begin() + shown, order.end(), [&](size_t a, size_t b) {
+    return s.nonmated[a].best_distance < s.nonmated[b].best_distance;
+  });
+  json rows = json::array();
+  std::cout << "closest strangers:\n";
+  for (size_t k = 0; k < shown; ++k) {
+    const auto& search = s.nonmated[order[k]];
+    const auto& image = protocol.images[protocol.nonmated[order[k]]];
+    const auto& person = protocol.gallery[search.nearest].identity;
+    std::cout << "  " << search.best_distance << "  " << image << " ~ " << person << "\n";
+    rows.push_back({{"distance", search.best_distance}, {"image", image}, {"nearest", person}});
+  }
+  return rows;
+}
+
+// How one kind of photo (enrolled template or searched probe) is embedded.
+struct Stage {
+  vision::DetectOptions detect;
+  vision::EmbedOptions embed;
+
+  std::string describe() const {
+    std::ostringstream out;
+    out << vision::detector_kind_name(detect.detector) << " (min score " << std::setprecision(2)
+        << detect.min_score << "), " << (embed.refine_landmarks ? "refined" : "single-pass")
+        << " landmarks" << (embed.mirror_landmarks ? " + mirror" : "") << ", "
+        << (embed.flip_average ? "flip-averaged" : "single") << " embedding";
+    return out.str();
+  }
+};
+
+struct Stages {
+  Stage enrol, probe;
+};
+
+// The benchmark embeds every photo the same way (the most accurate embedding,
+// --detector); --checkin-pipeline copies what the check-in service does
+// instead: enrolment photos through the enrol settings, searched photos
+// through the kiosk's (fast detector, one landmark and one embedding pass),
+// read from CheckinSettings so the numbers follow the product's defaults.
+Stages choose_stages(const EvalIdentifyArgs& args) {
+  if (args.checkin_pipeline) {
+    const checkin::CheckinSettings product;
+    return {{product.enrol_detector, product.enrol_embed},
+            {product.checkin_detector, product.checkin_embed}};
+  }
+  Stages stages;
+  stages.enrol.detect.detector = vision::parse_detector_kind(args.detector);
+  stages.enrol.detect.min_score = args.min_score;
+  stages.probe = stages.enrol;
+  if (!args.probe_detector.empty())
+    stages.probe.detect.detector = vision::parse_detector_kind(args.probe_detector);
+  return stages;
+}
+
+void run_eval_identify(const EvalIdentifyArgs& args) {
+  const std::filesystem::path list_path(args.list);
+  const auto people_path = args.people.empty() ? list_path.parent_path() / "people.tsv"
+                                               : std::filesystem::path(args.people);
+  eval::IdentifyProtocol protocol;
+  try {
+    const auto list = eval::read_identity_list(list_path);
+    const auto unknowns =
+        eval::pick_unknowns(eval::read_people(people_path), list, args.unknown, args.seed);
+    protocol = eval::build_protocol(list, unknowns, {args.templates, args.first_probe});
+  } catch (const std::exception& e) {
+    throw CommandError(e.what());
+  }
+  if (protocol.nonmated.empty()) throw CommandError("--unknown must be at least 1");
+
+  const auto stages = choose_stages(args);
+  std::vector<bool> is_template(protocol.images.size(), false);
+  for (const auto& person : protocol.gallery)
+    for (size_t t : person.templates) is_template[t] = true;
+  std::vector<eval::LabelledFace> faces(protocol.images.size());
+  for_each_with_engine(
+      protocol.images.size(), args.threads, "embedding", [&](auto& engine, size_t i) {
+        const cv::Mat image =
+            vision::read_image_file(std::filesystem::path(args.images) / protocol.images[i]);
+        const Stage& stage = is_template[i] ? stages.enrol : stages.probe;
+        faces[i] = eval::embed_labelled_face(engine, image, stage.detect, true, stage.embed);
+      });
+  std::vector<vision::Embedding> embeddings;
+  for (const auto& f : faces) embeddings.push_back(f.embedding);
+
+  const auto scored = eval::score_protocol(protocol, embeddings);
+  const auto report =
+      eval::evaluate_identification(scored.mated, scored.nonmated, scored.impostor,
+                                    protocol.gallery.size(), kPlannedEventSize, kPlannedFpir);
+
+  std::cout << std::fixed << std::setprecision(4);
+  std::cout << "gallery " << protocol.gallery.size() << " people x " << args.templates
+            << " template(s), mated probes " << scored.mated.size() << ", non-mated probes "
+            << scored.nonmated.size() << ", images " << protocol.images.size() << "\n";
+  std::cout << "enrolled photos: " << stages.enrol.describe() << "\n";
+  std::cout << "searched photos: " << stages.probe.describe() << "\n";
+  std::cout << "rank-1 " << report.rank1 << "\n";
+  print_point("FPIR <= 1%  ", report.at_fpir_1pct);
+  print_point("FPIR <= 0.1%", report.at_fpir_0_1pct);
+  std::cout << "impostor pairs " << report.impostor_pairs << "; at the 1% threshold "
+            << "1-(1-p)^N predicts FPIR " << report.predicted_fpir_1pct_here
+            << " for N=" << protocol.gallery.size() << " (measured " << report.at_fpir_1pct.fpir
+            << ")\n";
+  std::cout << "event of " << kPlannedEventSize
+            << " people, FPIR <= 1%: per-pair FMR <= " << std::setprecision(7)
+            << report.planned_pair_fmr << std::setprecision(4) << ", estimated FPIR "
+            << report.planned_fpir_estimate << "\n";
+  print_point("  N=1000 threshold", report.at_planned_size);
+  const json grid = sweep(scored);
+
+  const json closest = closest_strangers(protocol, scored);
+
+  json failures = json::array();
+  size_t second_detector = 0;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    if (!faces[i].detected) failures.push_back(protocol.images[i]);
+    second_detector += faces[i].second_detector;
+  }
+  std::cout << "found only by the other detector: " << second_detector << " images\n";
+  std::cout << "no face detected in " << failures.size() << " of " << faces.size() << " images";
+  if (!failures.empty()) std::cout << " (" << eval::kFallbackDescription << ")";
+  std::cout << "\n";
+  for (const auto& f : failures) std::cout << "  " << f.get<std::string>() << "\n";
+
+  std::cout << json{{"fnir_at_fpir_1pct", report.at_fpir_1pct.fnir},
+                    {"fnir_at_fpir_0_1pct", report.at_fpir_0_1pct.fnir},
+                    {"rank1", report.rank1},
+                    {"threshold_fpir_1pct", report.at_fpir_1pct.threshold},
+                    {"threshold_fpir_0_1pct", report.at_fpir_0_1pct.threshold},
+                    {"fpir_1pct_predicted_here", report.predicted_fpir_1pct_here},
+                    {"threshold_fpir_1pct_n1000", report.at_planned_size.threshold},
+                    {"fnir_at_threshold_n1000", report.at_planned_size.fnir},
+                    {"fpir_at_threshold_n1000_here", report.at_planned_size.fpir},
+                    {"fpir_estimate_n1000", report.planned_fpir_estimate},
+                    {"pair_fmr_n1000", report.planned_pair_fmr},
+                    {"impostor_pairs", report.impostor_pairs},
+                    {"gallery_size", protocol.gallery.size()},
+                    {"mated_probes", scored.mated.size()},
+                    {"nonmated_probes", scored.nonmated.size()},
+                    {"templates_per_person", args.templates},
+                    {"first_probe", args.first_probe ? args.first_probe : args.templates + 1},
+                    {"unknown_seed", args.seed},
+                    {"operating_points",
+                     {{"fpir_1pct", point_json(report.at_fpir_1pct)},
+                      {"fpir_0_1pct", point_json(report.at_fpir_0_1pct)},
+                      {"n1000", point_json(report.at_planned_size)}}},
+                    {"sweep", grid},
+                    {"closest_strangers", closest},
+                    {"detect_failures", failures.size()},
+                    {"other_detector_images", second_detector},
+                    {"detect_failure_images", failures},
+                    {"checkin_pipeline", args.checkin_pipeline},
+                    {"enrol_pipeline", stages.enrol.describe()},
+                    {"probe_pipeline", stages.probe.describe()}}
+                   .dump()
+            << "\n";
+}
+
+}  // namespace
+
+void add_eval_identify_command(CLI::App& app) {
+  auto args = std::make_shared<EvalIdentifyArgs>();
+  auto* cmd = app.add_subcommand("eval-identify", "Open-set 1:N identification (FNIR at FPIR)");
+  cmd->add_option("--list", args->list, "TSV: identity image (first photos are enrolled)")
+      ->required();
+  cmd->add_option("--images", args->images, "Folder the image paths are relative to")->required();
+  cmd->add_option("--unknown", args->unknown, "Photos of never-enrolled people to search with")
+      ->required()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--people", args->people, "people.tsv (default: beside --list)");
+  cmd->add_option("--templates", args->templates, "Photos enrolled per person")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--first-probe", args->first_probe,
+                  "1-based photo a person's probes start at (default: templates+1)")
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--seed", args->seed, "Seed choosing the never-enrolled people");
+  cmd->add_option("--detector", args->detector, "ssd or tiny")
+      ->check(CLI::IsMember({"ssd", "tiny"}));
+  cmd->add_option("--probe-detector", args->probe_detector,
+                  "Detector for searched photos (default: --detector)")
+      ->check(CLI::IsMember({"ssd", "tiny"}));
+  cmd->add_option("--min-score", args->min_score, "Minimum detection score");
+  cmd->add_flag("--checkin-pipeline", args->checkin_pipeline,
+                "Embed as check-in does: enrol settings for templates, kiosk settings for "
+                "searches (overrides --detector, --probe-detector, --min-score)");
+  cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
+      ->check(CLI::Range(1, 64));
+  cmd->callback([args] { run_eval_identify(*args); });
+}
+
+}  // namespace facecheck::cli

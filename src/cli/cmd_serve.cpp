@@ -1,0 +1,156 @@
+// `facecheck serve`: the HTTP server for kiosks, the Mini Program and the
+// admin pages. Settings: serve_config.h; first start: serve_setup.h.
+#include <signal.h>
+#include <sodium.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <iostream>
+#include <opencv2/core.hpp>
+#include <thread>
+
+#include "checkin/checkin_service.h"
+#include "checkin/engine_pool.h"
+#include "cli/commands.h"
+#include "cli/serve_config.h"
+#include "cli/serve_setup.h"
+#include "http/server.h"
+#include "vision/model_store.h"
+
+namespace facecheck::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kServeFooter = R"(
+Every setting can also come from the environment (the FACECHECK_* name shown)
+or from the JSON config file (the key shown), e.g. {"port": 9000, "workers": 2}.
+Flags override the environment, which overrides the file, which overrides the
+defaults. The data folder holds facecheck.db, config.json and admin-key.txt.
+
+On the first start (no admin key yet) an admin key is created, printed once
+and written to DIR/admin-key.txt (mode 0600) for scripts. Logs go to stderr;
+stdout carries only the key, the demo kiosk URL and the listening URL.)";
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("facecheck");
+  spdlog::set_default_logger(logger);
+  const auto parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off")
+    throw CommandError("log_level must be trace, debug, info, warn, error or off");
+  spdlog::set_level(parsed);
+}
+
+// Signals are taken by one thread with sigtimedwait rather than a handler,
+// which could not safely stop the server. Blocked before any other thread
+// starts, so every thread inherits the mask.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A kiosk that goes away mid-response must not kill the server.
+  signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+checkin::CheckinSettings checkin_settings(const ServeConfig& c) {
+  checkin::CheckinSettings s;
+  if (c.threshold) s.match_threshold = static_cast<float>(*c.threshold);
+  s.store_photos = c.store_photos;
+  s.image_limits.max_pixels = c.max_pixels;
+  s.image_limits.max_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
+  return s;
+}
+
+http::ServerOptions server_options(const ServeConfig& c) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.http_threads = c.http_threads;
+  o.max_streams = c.max_streams;
+  o.max_body_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
+  o.legacy_routes = c.legacy_routes;
+  o.legacy_event = c.legacy_event;
+  o.kiosk_rps = c.kiosk_rps;
+  o.kiosk_burst = 2 * c.kiosk_rps;
+  o.web_root = fs::is_directory(c.web_root) ? c.web_root : "";
+  return o;
+}
+
+std::string display_host(const std::string& host) {
+  return host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host;
+}
+
+void print_demo(storage::Store& store, const std::string& base_url) {
+  const auto demo = create_demo(store);
+  if (!demo) return;
+  std::cout << "facecheck: demo event " << demo->event_id << " created; kiosk URL:\n  " << base_url
+            << "/kiosk.html#token=" << demo->kiosk_token << "\n";
+}
+
+// Waits for SIGINT/SIGTERM until `done`; on a signal, stops the server
+// (repeatedly: a stop that lands before listening starts is a no-op).
+void wait_for_signal(const sigset_t& set, std::atomic<bool>& done, http::ApiServer& server) {
+  const timespec tick{0, 200'000'000};
+  bool stopping = false;
+  while (!done) {
+    siginfo_t info;
+    if (!stopping && sigtimedwait(&set, &info, &tick) > 0) {
+      spdlog::info("signal {}: stopping", info.si_signo);
+      stopping = true;
+    }
+    if (stopping) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+void run_serve(const ServeConfigBuilder& builder) {
+  const ServeConfig config = builder.build();
+  setup_logging(config.log_level);
+  const sigset_t stop_signals = block_stop_signals();
+  if (sodium_init() < 0) throw CommandError("libsodium failed to initialise");
+
+  storage::Store store = open_data_dir(config.data_dir);
+  ensure_admin_key(store, config.data_dir);
+  // One engine per core does the parallelism; OpenCV's own threads would
+  // only fight them.
+  if (config.workers > 1) cv::setNumThreads(1);
+  const fs::path models =
+      config.models_dir.empty() ? vision::default_models_dir() : fs::path(config.models_dir);
+  checkin::EnginePool engines(models, config.workers, static_cast<size_t>(config.engine_queue));
+  checkin::CheckinService service(store, engines, checkin_settings(config));
+  http::ApiServer server(server_options(config), store, service, engines);
+  const int port = server.bind();
+  const std::string base_url = "http://" + display_host(config.host) + ":" + std::to_string(port);
+  if (config.demo) print_demo(store, base_url);
+  spdlog::info("data {}, {} engine(s), {} HTTP threads, {} stream slots, legacy routes {}",
+               config.data_dir, config.workers, config.http_threads, config.max_streams,
+               config.legacy_routes ? "on" : "off");
+  std::cout << "facecheck: listening on " << base_url << std::endl;
+
+  std::atomic<bool> done{false};
+  std::thread signals([&] { wait_for_signal(stop_signals, done, server); });
+  const bool ok = server.run();
+  done = true;
+  signals.join();
+  server.stop();
+  spdlog::info("stopped");
+  if (!ok) throw CommandError("the server stopped with an error", 1);
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto builder = std::make_shared<ServeConfigBuilder>();
+  auto* cmd = app.add_subcommand("serve", "Run the HTTP server (API, live feed, web clients)");
+  builder->add_options(*cmd);
+  cmd->footer(kServeFooter);
+  cmd->callback([builder] { run_serve(*builder); });
+}
+
+}  // namespace facecheck::cli

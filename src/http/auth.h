@@ -1,0 +1,41 @@
+// Who is calling: an administrator (API key "ak_...") or a kiosk (token
+// "kt_..." bound to one event), from `Authorization: Bearer <secret>`.
+//
+// 401 when the credentials are missing, unknown or revoked; 403 when they
+// are valid but not allowed here (a kiosk on an admin route or on another
+// event); 429 when a kiosk exceeds its request rate.
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+
+#include "http/context.h"
+#include "storage/records.h"
+
+namespace facecheck::http {
+
+struct Caller {
+  std::optional<storage::ApiKey> admin;
+  std::optional<storage::Kiosk> kiosk;
+
+  bool is_admin() const { return admin.has_value(); }
+  std::optional<storage::Id> kiosk_id() const {
+    return kiosk ? std::optional<storage::Id>(kiosk->id) : std::nullopt;
+  }
+};
+
+// Where a secret may come from. EventSource cannot set headers, so the SSE
+// route also takes ?token=; no other route does, as query strings end up in
+// proxies' logs.
+enum class TokenSource { kHeader, kHeaderOrQuery };
+
+Caller authenticate(Context& ctx, const httplib::Request& req,
+                    TokenSource source = TokenSource::kHeader);
+Caller require_admin(Context& ctx, const httplib::Request& req);
+Caller require_kiosk(Context& ctx, const httplib::Request& req);
+// An admin, or a kiosk of this event.
+Caller require_event_access(Context& ctx, const httplib::Request& req, storage::Id event_id,
+                            TokenSource source = TokenSource::kHeader);
+
+}  // namespace facecheck::http

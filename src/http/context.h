@@ -1,0 +1,67 @@
+// What every route handler needs: the options the server runs with and the
+// services behind it. One Context lives as long as the server.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "checkin/checkin_service.h"
+#include "checkin/engine_pool.h"
+#include "http/metrics.h"
+#include "http/rate_limit.h"
+#include "storage/store.h"
+
+namespace facecheck::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (bind() returns it)
+  // Threads that serve connections. Each open SSE stream holds one for its
+  // whole life, and so does an idle keep-alive connection for up to
+  // keep_alive_seconds; see docs/api.md ("Limits").
+  int http_threads = 16;
+  int max_streams = 8;  // at most http_threads - 4 (ServeConfig checks)
+  size_t max_body_bytes = 10u << 20;
+  int read_timeout_seconds = 15;
+  int write_timeout_seconds = 15;
+  int keep_alive_seconds = 5;
+  bool legacy_routes = false;
+  std::optional<int64_t> legacy_event;
+  double kiosk_rps = 5;  // per kiosk token; 0 = unlimited
+  double kiosk_burst = 10;
+  std::string web_root;  // empty: no static files
+};
+
+// Counts open SSE streams so they cannot take every HTTP thread.
+class StreamSlots {
+ public:
+  explicit StreamSlots(int max) : max_(max) {}
+  bool try_acquire() {
+    int open = open_.load();
+    while (open < max_)
+      if (open_.compare_exchange_weak(open, open + 1)) return true;
+    return false;
+  }
+  void release() { --open_; }
+  int open() const { return open_.load(); }
+
+ private:
+  const int max_;
+  std::atomic<int> open_{0};
+};
+
+struct Context {
+  const ServerOptions& options;
+  storage::Store& store;
+  checkin::CheckinService& service;
+  checkin::EnginePool& engines;
+  Metrics& metrics;
+  RateLimiter& limiter;
+  StreamSlots& streams;
+  std::atomic<bool>& stopping;
+};
+
+}  // namespace facecheck::http

@@ -1,0 +1,122 @@
+#include "http/records_json.h"
+
+#include "http/errors.h"
+#include "http/json_body.h"
+
+namespace facecheck::http {
+namespace {
+
+using nlohmann::json;
+
+json optional_json(const auto& value) { return value ? json(*value) : json(nullptr); }
+
+int minutes_field(const json& body, const char* field, int current) {
+  const auto value = optional_int(body, field);
+  if (!value) return current;
+  if (*value < 0 || *value > 7 * 24 * 60)
+    throw HttpError(400, "invalid_field",
+                    std::string("Field '") + field + "' must be between 0 and 10080 minutes",
+                    {{"field", field}});
+  return static_cast<int>(*value);
+}
+
+void apply_status(const json& body, storage::Event& event) {
+  const auto text = optional_string(body, "status");
+  if (!text) return;
+  const auto status = storage::parse_event_status(*text);
+  if (!status)
+    throw HttpError(400, "invalid_field", "Field 'status' must be draft, open or closed",
+                    {{"field", "status"}, {"expected", "draft, open or closed"}});
+  event.status = *status;
+}
+
+}  // namespace
+
+json event_json(const storage::Event& e) {
+  return {{"id", e.id},
+          {"name", e.name},
+          {"venue", e.venue},
+          {"starts_at", e.starts_at},
+          {"ends_at", e.ends_at},
+          {"status", storage::to_string(e.status)},
+          {"checkin_opens_before_min", e.checkin_opens_before_min},
+          {"checkin_closes_after_min", e.checkin_closes_after_min},
+          {"match_threshold", optional_json(e.match_threshold)},
+          {"created_at", e.created_at}};
+}
+
+json person_json(const storage::Person& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"organisation", p.organisation},
+          {"title", p.title},
+          {"email", p.email},
+          {"phone", p.phone},
+          {"external_id", optional_json(p.external_id)},
+          {"created_at", p.created_at}};
+}
+
+json attendee_json(const storage::Attendee& a) {
+  json out = person_json(a.person);
+  out["person_id"] = a.person.id;
+  out["added_at"] = a.added_at;
+  out["enrolled"] = a.template_count > 0;
+  out["template_count"] = a.template_count;
+  out["checked_in"] = a.checked_in_at.has_value();
+  out["checked_in_at"] = optional_json(a.checked_in_at);
+  return out;
+}
+
+json template_json(const storage::FaceTemplate& t) {
+  return {{"id", t.id},           {"person_id", t.person_id}, {"label", t.label},
+          {"quality", t.quality}, {"has_photo", t.has_photo}, {"created_at", t.created_at}};
+}
+
+json kiosk_json(const storage::Kiosk& k) {
+  return {{"id", k.id},
+          {"event_id", k.event_id},
+          {"name", k.name},
+          {"created_at", k.created_at},
+          {"revoked_at", optional_json(k.revoked_at)}};
+}
+
+json api_key_json(const storage::ApiKey& k) {
+  return {{"id", k.id},
+          {"name", k.name},
+          {"created_at", k.created_at},
+          {"revoked_at", optional_json(k.revoked_at)}};
+}
+
+void apply_event_fields(const json& body, storage::Event& e, bool creating) {
+  if (creating) {
+    e.name = required_string(body, "name");
+    e.starts_at = required_int(body, "starts_at");
+    e.ends_at = required_int(body, "ends_at");
+  } else {
+    e.name = optional_string(body, "name").value_or(e.name);
+    e.starts_at = optional_int(body, "starts_at").value_or(e.starts_at);
+    e.ends_at = optional_int(body, "ends_at").value_or(e.ends_at);
+  }
+  e.venue = optional_string(body, "venue").value_or(e.venue);
+  apply_status(body, e);
+  e.checkin_opens_before_min =
+      minutes_field(body, "checkin_opens_before_min", e.checkin_opens_before_min);
+  e.checkin_closes_after_min =
+      minutes_field(body, "checkin_closes_after_min", e.checkin_closes_after_min);
+  // null clears the override (back to the server's threshold).
+  if (body.contains("match_threshold"))
+    e.match_threshold = optional_number(body, "match_threshold");
+}
+
+void apply_person_fields(const json& body, storage::Person& p, bool creating) {
+  p.name =
+      creating ? required_string(body, "name") : optional_string(body, "name").value_or(p.name);
+  p.organisation = optional_string(body, "organisation").value_or(p.organisation);
+  p.title = optional_string(body, "title").value_or(p.title);
+  p.email = optional_string(body, "email").value_or(p.email);
+  p.phone = optional_string(body, "phone").value_or(p.phone);
+  // null or "" removes the external id.
+  if (body.contains("external_id")) p.external_id = optional_string(body, "external_id");
+}
+
+}  // namespace facecheck::http

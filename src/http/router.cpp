@@ -1,0 +1,124 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <regex>
+
+#include "http/errors.h"
+
+namespace facecheck::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// httplib runs a request's routing, handler and logger on one thread, so
+// what the handler learns (its route template) reaches the logger here.
+struct RequestInfo {
+  std::string route = "unmatched";
+  bool timed = true;
+  Clock::time_point start = Clock::now();
+};
+thread_local RequestInfo current;
+
+std::string route_regex(const std::string& route) {
+  static const std::regex placeholder(R"(\{[a-z_]+\})");
+  static const std::regex dot(R"(\.)");
+  return std::regex_replace(std::regex_replace(route, dot, R"(\.)"), placeholder, R"(([0-9]+))");
+}
+
+std::string status_message(int status) {
+  switch (status) {
+    case 404:
+      return "No such route or resource";
+    case 413:
+      return "The request body is larger than the server accepts";
+    default:
+      return "The request could not be processed";
+  }
+}
+
+bool quiet_route(const std::string& route) { return route == "/healthz" || route == "/metrics"; }
+
+void log_and_measure(Context& ctx, const httplib::Request& req, const httplib::Response& res) {
+  std::string route = current.route;
+  if (route == "unmatched" && res.status < 400) route = "static";
+  const double seconds = std::chrono::duration<double>(Clock::now() - current.start).count();
+  if (current.timed)
+    ctx.metrics.observe_request(req.method, route, res.status, seconds);
+  else
+    ctx.metrics.count_request(req.method, route, res.status);
+  // The path holds ids only; the query (which may hold an SSE token) and
+  // the body (images) are never logged.
+  const auto level =
+      quiet_route(route) && res.status < 400 ? spdlog::level::debug : spdlog::level::info;
+  spdlog::log(level, "{} {} {} {:.1f}ms remote={}", req.method, req.path, res.status,
+              seconds * 1000, req.remote_addr);
+}
+
+}  // namespace
+
+Handler Router::wrap(Context& ctx, const std::string& route, bool timed, Handler handler) {
+  return [&ctx, route, timed, handler](const httplib::Request& req, httplib::Response& res) {
+    current.route = route;
+    current.timed = timed;
+    try {
+      handler(req, res);
+    } catch (...) {
+      const std::string code = respond_with_exception(res, std::current_exception());
+      ctx.metrics.count_error(code);
+    }
+  };
+}
+
+void Router::get(const std::string& route, Handler handler) {
+  server_.Get(route_regex(route), wrap(ctx_, route, true, std::move(handler)));
+}
+void Router::get_stream(const std::string& route, Handler handler) {
+  server_.Get(route_regex(route), wrap(ctx_, route, false, std::move(handler)));
+}
+void Router::post(const std::string& route, Handler handler) {
+  server_.Post(route_regex(route), wrap(ctx_, route, true, std::move(handler)));
+}
+void Router::patch(const std::string& route, Handler handler) {
+  server_.Patch(route_regex(route), wrap(ctx_, route, true, std::move(handler)));
+}
+void Router::del(const std::string& route, Handler handler) {
+  server_.Delete(route_regex(route), wrap(ctx_, route, true, std::move(handler)));
+}
+
+void Router::install_hooks(httplib::Server& server, Context& ctx) {
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    current = RequestInfo{};
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Called for every status >= 400; only httplib's own errors have no body.
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([&ctx](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty() || res.is_chunked_content_provider_)
+          return httplib::Server::HandlerResponse::Unhandled;
+        const std::string code = code_for_status(res.status);
+        send_error(res, res.status, code, status_message(res.status));
+        ctx.metrics.count_error(code);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler(
+      [&ctx](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+        ctx.metrics.count_error(respond_with_exception(res, error));
+      });
+  server.set_logger([&ctx](const httplib::Request& req, const httplib::Response& res) {
+    log_and_measure(ctx, req, res);
+  });
+}
+
+storage::Id path_id(const httplib::Request& req, size_t n) {
+  if (n >= req.matches.size()) throw HttpError(404, "not_found", "No such resource");
+  try {
+    const long long id = std::stoll(req.matches[n].str());
+    if (id > 0) return id;
+  } catch (const std::out_of_range&) {
+  }
+  throw HttpError(404, "not_found", "No such resource");
+}
+
+}  // namespace facecheck::http

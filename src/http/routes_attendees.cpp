@@ -1,0 +1,123 @@
+// /api/v1/events/{id}/attendees, import and export.csv: who is expected at
+// an event, and the guest list in and out as CSV.
+#include <algorithm>
+
+#include "http/auth.h"
+#include "http/errors.h"
+#include "http/json_body.h"
+#include "http/records_json.h"
+#include "http/routes.h"
+
+namespace facecheck::http {
+namespace {
+
+using nlohmann::json;
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Same fields as the people search. Case folding is ASCII only; other
+// scripts (Chinese names) match as typed.
+bool matches(const storage::Person& p, const std::string& needle) {
+  for (const std::string* field : {&p.name, &p.organisation, &p.email, &p.phone})
+    if (lower_ascii(*field).find(needle) != std::string::npos) return true;
+  return p.external_id && lower_ascii(*p.external_id).find(needle) != std::string::npos;
+}
+
+void list_attendees(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  require_admin(ctx, req);
+  const storage::Id event_id = path_id(req, 1);
+  ctx.store.get_event(event_id);  // 404 rather than an empty list
+  const std::string needle = lower_ascii(req.get_param_value("search"));
+  json attendees = json::array();
+  for (const auto& a : ctx.store.list_attendees(event_id))
+    if (needle.empty() || matches(a.person, needle)) attendees.push_back(attendee_json(a));
+  send_json(res, 200, {{"attendees", attendees}});
+}
+
+json find_attendee(Context& ctx, storage::Id event_id, storage::Id person_id) {
+  for (const auto& a : ctx.store.list_attendees(event_id))
+    if (a.person.id == person_id) return attendee_json(a);
+  throw HttpError(404, "not_found", "The person is no longer an attendee");
+}
+
+// A new person for the event. Two transactions, so a failure to link (the
+// event deleted meanwhile) removes the person again.
+storage::Id create_attendee(Context& ctx, storage::Id event_id, const json& body) {
+  storage::Person person;
+  apply_person_fields(body, person, /*creating=*/true);
+  const storage::Person created = ctx.store.create_person(person);
+  try {
+    ctx.service.add_attendee(event_id, created.id);
+  } catch (...) {
+    ctx.service.delete_person(created.id);
+    throw;
+  }
+  return created.id;
+}
+
+void add_attendee(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  require_admin(ctx, req);
+  const storage::Id event_id = path_id(req, 1);
+  const json body = json_object_body(req);
+  ctx.store.get_event(event_id);
+  bool added = true;
+  storage::Id person_id = 0;
+  if (const auto existing = optional_int(body, "person_id")) {
+    person_id = *existing;
+    ctx.store.get_person(person_id);  // 404 names the person, not a foreign key
+    added = ctx.service.add_attendee(event_id, person_id);
+  } else {
+    person_id = create_attendee(ctx, event_id, body);
+  }
+  // 200 when the person was already attending: nothing was created.
+  send_json(res, added ? 201 : 200, find_attendee(ctx, event_id, person_id));
+}
+
+void remove_attendee(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  require_admin(ctx, req);
+  ctx.service.remove_attendee(path_id(req, 1), path_id(req, 2));
+  res.status = 204;
+}
+
+std::string csv_body(const httplib::Request& req) {
+  if (req.is_multipart_form_data()) {
+    if (!req.has_file("file"))
+      throw HttpError(400, "missing_file", "Send the CSV file as the multipart part 'file'");
+    return req.get_file_value("file").content;
+  }
+  if (has_content_type(req, "text/csv") || has_content_type(req, "application/csv") ||
+      has_content_type(req, "text/plain"))
+    return req.body;
+  throw HttpError(415, "unsupported_media_type",
+                  "Send the guest list as text/csv or as multipart part 'file'");
+}
+
+void import_guests(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  require_admin(ctx, req);
+  const bool link_existing = bool_param(req, "link_existing", false);
+  send_json(res, 200, ctx.service.import_csv(path_id(req, 1), csv_body(req), link_existing));
+}
+
+void export_attendance(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  require_admin(ctx, req);
+  const storage::Id event_id = path_id(req, 1);
+  res.set_content(ctx.service.export_csv(event_id), "text/csv; charset=utf-8");
+  res.set_header("Content-Disposition",
+                 "attachment; filename=\"event-" + std::to_string(event_id) + "-attendance.csv\"");
+}
+
+}  // namespace
+
+void add_attendee_routes(Router& router) {
+  router.get("/api/v1/events/{id}/attendees", list_attendees);
+  router.post("/api/v1/events/{id}/attendees", add_attendee);
+  router.del("/api/v1/events/{id}/attendees/{person_id}", remove_attendee);
+  router.post("/api/v1/events/{id}/import", import_guests);
+  router.get("/api/v1/events/{id}/export.csv", export_attendance);
+}
+
+}  // namespace facecheck::http

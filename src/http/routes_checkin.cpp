@@ -1,0 +1,73 @@
+// The kiosk's routes: check in by photo, register a walk-up guest, and the
+// face boxes for the camera overlay.
+#include "checkin/self_register.h"
+#include "http/auth.h"
+#include "http/errors.h"
+#include "http/json_body.h"
+#include "http/records_json.h"
+#include "http/request_image.h"
+#include "http/routes.h"
+
+namespace facecheck::http {
+namespace {
+
+using nlohmann::json;
+
+void check_in(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  const storage::Id event_id = path_id(req, 1);
+  const Caller caller = require_event_access(ctx, req, event_id);
+  const ImageUpload upload = read_image_upload(req);
+  json result = timed_operation(ctx.metrics, "check_in", [&] {
+    return ctx.service.check_in(event_id, caller.kiosk_id(), upload.image);
+  });
+  ctx.metrics.count_checkin_result(result);
+  send_json(res, 200, result);
+}
+
+storage::Person person_from_fields(const ImageUpload& upload) {
+  storage::Person person;
+  person.name = upload.text("name").value_or("");
+  if (person.name.empty())
+    throw HttpError(400, "missing_field", "Field 'name' is required", {{"field", "name"}});
+  person.organisation = upload.text("organisation").value_or("");
+  person.title = upload.text("title").value_or("");
+  person.phone = upload.text("phone").value_or("");
+  person.email = upload.text("email").value_or("");
+  return person;
+}
+
+void self_register(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  const storage::Id event_id = path_id(req, 1);
+  require_event_access(ctx, req, event_id);
+  const ImageUpload upload = read_image_upload(req);
+  const storage::Person person = person_from_fields(upload);
+  send_json(res, 201, timed_operation(ctx.metrics, "enrol", [&] {
+              return checkin::self_register(ctx.service, event_id, person, upload.image);
+            }));
+}
+
+void detect(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  authenticate(ctx, req);  // an admin or any kiosk
+  const ImageUpload upload = read_image_upload(req);
+  send_json(res, 200, timed_operation(ctx.metrics, "detect", [&] {
+              return ctx.service.detect(upload.image);
+            }));
+}
+
+void kiosk_me(Context& ctx, const httplib::Request& req, httplib::Response& res) {
+  const Caller caller = require_kiosk(ctx, req);
+  send_json(res, 200,
+            {{"kiosk", kiosk_json(*caller.kiosk)},
+             {"event", event_json(ctx.store.get_event(caller.kiosk->event_id))}});
+}
+
+}  // namespace
+
+void add_checkin_routes(Router& router) {
+  router.post("/api/v1/events/{id}/checkin", check_in);
+  router.post("/api/v1/events/{id}/self-register", self_register);
+  router.post("/api/v1/detect", detect);
+  router.get("/api/v1/kiosk/me", kiosk_me);
+}
+
+}  // namespace facecheck::http

@@ -1,0 +1,113 @@
+// The identification benchmark end to end on a small slice of real LFW
+// photos: the same protocol, embedding and metric code as
+// `facecheck eval-identify`, sized to run in well under a minute. The full
+// numbers are in docs/identification.md.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "checkin/checkin_service.h"
+#include "eval/identification.h"
+#include "eval/identify_protocol.h"
+#include "eval/labelled_face.h"
+#include "test_support.h"
+#include "vision/image_decoder.h"
+
+using namespace facecheck;
+namespace fct = facecheck::testing;
+
+namespace {
+
+constexpr size_t kPeople = 20;
+constexpr size_t kPhotosPerPerson = 4;  // 1 enrolled + up to 3 probes
+constexpr size_t kUnknowns = 40;
+
+// The first kPeople identities of the list, each cut to kPhotosPerPerson
+// photos so a person with 70 photos does not dominate the run time.
+std::vector<eval::LabelledImage> small_list(const std::vector<eval::LabelledImage>& full) {
+  std::vector<eval::LabelledImage> kept;
+  std::map<std::string, size_t> seen;
+  for (const auto& row : full) {
+    if (!seen.count(row.identity) && seen.size() == kPeople) continue;
+    if (seen[row.identity]++ < kPhotosPerPerson) kept.push_back(row);
+  }
+  return kept;
+}
+
+// Two engines on two threads, as the CLI does with --threads 2. Templates go
+// through check-in's enrolment settings and searches through the kiosk's,
+// like `eval-identify --checkin-pipeline`: the threshold checked below is
+// the one the service applies to exactly those embeddings.
+std::vector<eval::LabelledFace> embed_all(const eval::IdentifyProtocol& protocol) {
+  const auto root = fct::data_dir() / "lfw" / "images";
+  const checkin::CheckinSettings product;
+  std::vector<bool> is_template(protocol.images.size(), false);
+  for (const auto& person : protocol.gallery)
+    for (size_t t : person.templates) is_template[t] = true;
+  std::vector<eval::LabelledFace> faces(protocol.images.size());
+  const size_t threads = 2;
+  cv::setNumThreads(1);
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      vision::FaceEngine engine(fct::models_dir());
+      for (size_t i = t; i < protocol.images.size(); i += threads) {
+        const cv::Mat image = vision::read_image_file(root / protocol.images[i]);
+        faces[i] = is_template[i]
+                       ? eval::embed_labelled_face(engine, image, product.enrol_detector, true,
+                                                   product.enrol_embed)
+                       : eval::embed_labelled_face(engine, image, product.checkin_detector, true,
+                                                   product.checkin_embed);
+      }
+    });
+  for (auto& th : pool) th.join();
+  return faces;
+}
+
+}  // namespace
+
+TEST(EvalIdentifyLfw, SmallGalleryIdentifiesAndKeepsStrangersOut) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  const auto lfw = fct::data_dir() / "lfw";
+  const auto list = small_list(eval::read_identity_list(lfw / "identify_ge5.tsv"));
+  const auto unknowns =
+      eval::pick_unknowns(eval::read_people(lfw / "people.tsv"),
+                          eval::read_identity_list(lfw / "identify_ge5.tsv"), kUnknowns, 1);
+  const auto protocol = eval::build_protocol(list, unknowns, {});
+  ASSERT_EQ(protocol.gallery.size(), kPeople);
+  ASSERT_EQ(protocol.nonmated.size(), kUnknowns);
+
+  const auto faces = embed_all(protocol);
+  std::vector<vision::Embedding> embeddings;
+  size_t detected = 0;
+  for (const auto& f : faces) {
+    embeddings.push_back(f.embedding);
+    detected += f.detected;
+  }
+  EXPECT_GT(detected, faces.size() * 95 / 100) << "the SSD detector should find most LFW faces";
+
+  const auto s = eval::score_protocol(protocol, embeddings);
+  EXPECT_EQ(s.impostor.size(), s.mated.size() * (kPeople - 1) + s.nonmated.size() * kPeople);
+  const auto report = eval::evaluate_identification(s.mated, s.nonmated, s.impostor, kPeople);
+  EXPECT_GT(report.rank1, 0.9);
+
+  // The shipped check-in threshold was set for FPIR <= 1% at 1,000 people;
+  // with 20 people a stranger gets 50x fewer chances, so at most one of 40
+  // strangers may be taken for an attendee.
+  const float t = checkin::kDefaultCheckinThreshold;
+  const auto at_default = eval::operating_point(s.mated, s.nonmated, t);
+  std::cout << "rank-1 " << report.rank1 << "; at " << t << ": FNIR " << at_default.fnir
+            << ", FPIR " << at_default.fpir << ", wrong person " << at_default.misidentification
+            << "\n";
+  EXPECT_LE(at_default.fpir, 1.0 / kUnknowns) << "strangers accepted at " << t;
+  // ...while most attendees are still recognised.
+  EXPECT_LT(at_default.fnir, 0.35) << "attendees missed at " << t;
+  EXPECT_LE(at_default.misidentification, 0.02);
+
+  // The extrapolated threshold for 1,000 people is stricter than the one
+  // that keeps FPIR at 1% for these 20 people.
+  EXPECT_LE(report.at_planned_size.threshold, report.at_fpir_1pct.threshold);
+}
