@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libopencv-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libsodium-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   libhnswlib-dev prometheus-cpp-dev libpqxx-dev nodejs npm
+  chromium fonts-noto-cjk ffmpeg
 )
 
 missing=()

@@ -9,4 +9,6 @@ build="${FACECHECK_BUILD:-$root/build/release}"
 # Client tests first: they take seconds, the C++ suite minutes.
 (cd clients/web && node --test tests/)
 (cd miniprogram && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm test)
+# Browser end-to-end tests: Debian's chromium against the built server.
+(cd e2e && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && FACECHECK_BUILD="$build" npm test)
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
