@@ -68,6 +68,13 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
+// The reply's JSON when the status is the expected one; else a clear error.
+json& must(const Reply& r, int status, const std::string& what) {
+  if (r.status != status)
+    throw std::runtime_error(what + ": HTTP " + std::to_string(r.status) + " " + r.body);
+  return r.data();
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -98,18 +105,19 @@ std::map<std::string, int64_t> enrol_all(int port, const std::string& key,
   Api admin(port, key);
   int64_t base_event = 0;
   const Reply events = admin.get("/api/v1/events");
-  for (const auto& e : events.data()["events"])
+  for (const auto& e : must(events, 200, "list events")["events"])
     if (e["name"] == "load base") base_event = e["id"].get<int64_t>();
   if (!base_event) {
     const auto now = static_cast<int64_t>(std::time(nullptr));
     json body = open_event_body("load base");
     body["ends_at"] = now + 365LL * 24 * 3600;
-    base_event = admin.post_json("/api/v1/events", body).data()["id"].get<int64_t>();
+    const Reply created = admin.post_json("/api/v1/events", body);
+    base_event = must(created, 201, "create event")["id"].get<int64_t>();
   }
   std::map<std::string, int64_t> ids;
   std::set<std::string> done;
   const Reply attendees = admin.get("/api/v1/events/" + std::to_string(base_event) + "/attendees");
-  for (const auto& a : attendees.data()["attendees"]) {
+  for (const auto& a : must(attendees, 200, "list attendees")["attendees"]) {
     if (a.value("template_count", 0) > 0) {
       ids[a["name"].get<std::string>()] = a["person_id"].get<int64_t>();
       done.insert(a["name"].get<std::string>());
@@ -173,14 +181,17 @@ LevelResult run_level(int port, const std::string& key, const std::map<std::stri
   Api admin(port, key);
   const Reply ev = admin.post_json("/api/v1/events",
                                    open_event_body("load " + std::to_string(clients) + " clients"));
-  const int64_t event_id = ev.data()["id"].get<int64_t>();
+  const int64_t event_id = must(ev, 201, "create event")["id"].get<int64_t>();
   const std::string base = "/api/v1/events/" + std::to_string(event_id);
-  for (const auto& [name, id] : ids) admin.post_json(base + "/attendees", {{"person_id", id}});
   std::vector<std::string> tokens;
-  for (int c = 0; c < clients; ++c)
-    tokens.push_back(admin.post_json(base + "/kiosks", {{"name", "kiosk " + std::to_string(c)}})
-                         .data()["token"]
-                         .get<std::string>());
+  for (const auto& [name, id] : ids) {
+    const Reply linked = admin.post_json(base + "/attendees", {{"person_id", id}});
+    must(linked, 201, "add attendee " + name);
+  }
+  for (int c = 0; c < clients; ++c) {
+    const Reply k = admin.post_json(base + "/kiosks", {{"name", "kiosk " + std::to_string(c)}});
+    tokens.push_back(must(k, 201, "create kiosk")["token"].get<std::string>());
+  }
   LevelResult r;
   r.clients = clients;
   r.requests = probes.size();
@@ -249,7 +260,7 @@ EngineResult run_engines(facecheck::checkin::EnginePool& pool,
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   const Args args = parse(argc, argv);
   if (!lfw_available()) {
     std::cerr << "LFW not found under " << lfw_dir() << "\n";
@@ -319,4 +330,7 @@ int main(int argc, char** argv) {
   std::getline(load, line);
   std::cout << line << "\n";
   return 0;
+} catch (const std::exception& e) {
+  std::cerr << "bench_load_checkin: " << e.what() << "\n";
+  return 1;
 }

@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "checkin/checkin_service.h"
@@ -98,13 +100,16 @@ json closest_strangers(const eval::IdentifyProtocol& protocol, const eval::Score
 struct Stage {
   vision::DetectOptions detect;
   vision::EmbedOptions embed;
+  // Refuse photos as check-in's enrolment does (eval::try_enrol).
+  std::optional<vision::QualityThresholds> enrol_gate;
 
   std::string describe() const {
     std::ostringstream out;
     out << vision::detector_kind_name(detect.detector) << " (min score " << std::setprecision(2)
         << detect.min_score << "), " << (embed.refine_landmarks ? "refined" : "single-pass")
         << " landmarks" << (embed.mirror_landmarks ? " + mirror" : "") << ", "
-        << (embed.flip_average ? "flip-averaged" : "single") << " embedding";
+        << (embed.flip_average ? "flip-averaged" : "single") << " embedding"
+        << (enrol_gate ? ", enrolment quality rules" : "");
     return out.str();
   }
 };
@@ -115,14 +120,14 @@ struct Stages {
 
 // The benchmark embeds every photo the same way (the most accurate embedding,
 // --detector); --checkin-pipeline copies what the check-in service does
-// instead: enrolment photos through the enrol settings, searched photos
-// through the kiosk's (fast detector, one landmark and one embedding pass),
-// read from CheckinSettings so the numbers follow the product's defaults.
+// instead: enrolment photos through the enrol settings and refusals, searched
+// photos through the kiosk's (fast detector, one landmark and one embedding
+// pass), read from CheckinSettings so the numbers follow the product.
 Stages choose_stages(const EvalIdentifyArgs& args) {
   if (args.checkin_pipeline) {
     const checkin::CheckinSettings product;
-    return {{product.enrol_detector, product.enrol_embed},
-            {product.checkin_detector, product.checkin_embed}};
+    return {{product.enrol_detector, product.enrol_embed, product.enrol_quality},
+            {product.checkin_detector, product.checkin_embed, std::nullopt}};
   }
   Stages stages;
   stages.enrol.detect.detector = vision::parse_detector_kind(args.detector);
@@ -133,33 +138,83 @@ Stages choose_stages(const EvalIdentifyArgs& args) {
   return stages;
 }
 
+// Enrolment under check-in's rules: each person's photos are tried in order
+// until `templates` are accepted. Returns the accepted templates' embeddings;
+// refused photos go to `refused` (path -> problem).
+std::map<std::string, vision::Embedding> enrol_with_gate(
+    const EvalIdentifyArgs& args, const Stage& stage, const std::vector<eval::LabelledImage>& list,
+    std::map<std::string, std::string>& refused) {
+  const auto people = eval::group_by_identity(list);
+  std::vector<std::vector<std::pair<std::string, eval::EnrolAttempt>>> tried(people.size());
+  for_each_with_engine(people.size(), args.threads, "enrolling", [&](auto& engine, size_t i) {
+    size_t accepted = 0;
+    for (const auto& path : people[i].second) {
+      if (accepted == args.templates) break;
+      const cv::Mat image = vision::read_image_file(std::filesystem::path(args.images) / path);
+      auto attempt = eval::try_enrol(engine, image, stage.detect, *stage.enrol_gate, stage.embed);
+      accepted += attempt.accepted;
+      tried[i].emplace_back(path, std::move(attempt));
+    }
+  });
+  std::map<std::string, vision::Embedding> enrolled;
+  for (const auto& person : tried)
+    for (const auto& [path, attempt] : person) {
+      if (attempt.accepted)
+        enrolled[path] = attempt.embedding;
+      else
+        refused[path] = attempt.problem;
+    }
+  return enrolled;
+}
+
 void run_eval_identify(const EvalIdentifyArgs& args) {
   const std::filesystem::path list_path(args.list);
   const auto people_path = args.people.empty() ? list_path.parent_path() / "people.tsv"
                                                : std::filesystem::path(args.people);
-  eval::IdentifyProtocol protocol;
+  std::vector<eval::LabelledImage> list, unknowns;
   try {
-    const auto list = eval::read_identity_list(list_path);
-    const auto unknowns =
-        eval::pick_unknowns(eval::read_people(people_path), list, args.unknown, args.seed);
-    protocol = eval::build_protocol(list, unknowns, {args.templates, args.first_probe});
+    list = eval::read_identity_list(list_path);
+    unknowns = eval::pick_unknowns(eval::read_people(people_path), list, args.unknown, args.seed);
   } catch (const std::exception& e) {
     throw CommandError(e.what());
   }
-  if (protocol.nonmated.empty()) throw CommandError("--unknown must be at least 1");
 
   const auto stages = choose_stages(args);
+  std::map<std::string, std::string> refused;
+  std::map<std::string, vision::Embedding> enrolled;
+  if (stages.enrol.enrol_gate) enrolled = enrol_with_gate(args, stages.enrol, list, refused);
+  eval::IdentifyProtocol protocol;
+  try {
+    eval::ProtocolOptions options{args.templates, args.first_probe, {}};
+    for (const auto& r : refused) options.not_enrollable.insert(r.first);
+    protocol = eval::build_protocol(list, unknowns, options);
+  } catch (const std::exception& e) {
+    throw CommandError(e.what());
+  }
+
+  // Every photo is embedded once: templates already enrolled above are reused.
   std::vector<bool> is_template(protocol.images.size(), false);
   for (const auto& person : protocol.gallery)
     for (size_t t : person.templates) is_template[t] = true;
   std::vector<eval::LabelledFace> faces(protocol.images.size());
-  for_each_with_engine(
-      protocol.images.size(), args.threads, "embedding", [&](auto& engine, size_t i) {
-        const cv::Mat image =
-            vision::read_image_file(std::filesystem::path(args.images) / protocol.images[i]);
-        const Stage& stage = is_template[i] ? stages.enrol : stages.probe;
-        faces[i] = eval::embed_labelled_face(engine, image, stage.detect, true, stage.embed);
-      });
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < protocol.images.size(); ++i) {
+    if (const auto it = enrolled.find(protocol.images[i]); it != enrolled.end()) {
+      faces[i].embedding = it->second;
+      faces[i].detected = true;
+    } else {
+      todo.push_back(i);
+    }
+  }
+  for_each_with_engine(todo.size(), args.threads, "embedding", [&](auto& engine, size_t k) {
+    const size_t i = todo[k];
+    if (is_template[i] && stages.enrol.enrol_gate)
+      throw std::logic_error("template " + protocol.images[i] + " was not enrolled");
+    const cv::Mat image =
+        vision::read_image_file(std::filesystem::path(args.images) / protocol.images[i]);
+    const Stage& stage = is_template[i] ? stages.enrol : stages.probe;
+    faces[i] = eval::embed_labelled_face(engine, image, stage.detect, true, stage.embed);
+  });
   std::vector<vision::Embedding> embeddings;
   for (const auto& f : faces) embeddings.push_back(f.embedding);
 
@@ -173,6 +228,12 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
             << " template(s), mated probes " << scored.mated.size() << ", non-mated probes "
             << scored.nonmated.size() << ", images " << protocol.images.size() << "\n";
   std::cout << "enrolled photos: " << stages.enrol.describe() << "\n";
+  json refusals = json::object();
+  for (const auto& [path, problem] : refused) refusals[problem] = refusals.value(problem, 0) + 1;
+  if (stages.enrol.enrol_gate)
+    std::cout << "enrolment refused " << refused.size() << " photos " << refusals.dump()
+              << " (the next photo was enrolled); people left out: " << protocol.not_enrolled
+              << "\n";
   std::cout << "searched photos: " << stages.probe.describe() << "\n";
   std::cout << "rank-1 " << report.rank1 << "\n";
   print_point("FPIR <= 1%  ", report.at_fpir_1pct);
@@ -226,6 +287,9 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
                       {"n1000", point_json(report.at_planned_size)}}},
                     {"sweep", grid},
                     {"closest_strangers", closest},
+                    {"enrol_refusals", refusals},
+                    {"enrol_refused_images", refused},
+                    {"people_not_enrolled", protocol.not_enrolled},
                     {"detect_failures", failures.size()},
                     {"other_detector_images", second_detector},
                     {"detect_failure_images", failures},

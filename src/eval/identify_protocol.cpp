@@ -88,23 +88,26 @@ std::vector<LabelledImage> pick_unknowns(const std::vector<PersonRow>& people,
   return picked;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> group_by_identity(
+    const std::vector<LabelledImage>& list) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> people;
+  std::map<std::string, size_t> position;
+  for (const auto& row : list) {
+    auto [it, added] = position.emplace(row.identity, people.size());
+    if (added) people.push_back({row.identity, {}});
+    people[it->second].second.push_back(row.path);
+  }
+  return people;
+}
+
 IdentifyProtocol build_protocol(const std::vector<LabelledImage>& list,
                                 const std::vector<LabelledImage>& unknowns,
                                 const ProtocolOptions& options) {
   if (options.templates == 0) throw std::invalid_argument("templates must be at least 1");
-  const size_t first_probe = options.first_probe ? options.first_probe : options.templates + 1;
-  if (first_probe <= options.templates)
+  if (options.first_probe != 0 && options.first_probe <= options.templates)
     throw std::invalid_argument("the first probe photo must come after the enrolled ones");
 
-  // Group by identity in order of first appearance; photos keep file order.
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<std::string>> photos;
-  for (const auto& row : list) {
-    auto& list_of = photos[row.identity];
-    if (list_of.empty()) order.push_back(row.identity);
-    list_of.push_back(row.path);
-  }
-
+  const auto people = group_by_identity(list);
   IdentifyProtocol protocol;
   std::map<std::string, size_t> index;
   auto image_index = [&](const std::string& path) {
@@ -112,21 +115,31 @@ IdentifyProtocol build_protocol(const std::vector<LabelledImage>& list,
     if (added) protocol.images.push_back(path);
     return it->second;
   };
-  for (const auto& identity : order) {
-    const auto& own = photos[identity];
-    if (own.size() < first_probe) continue;
+  const size_t first_probe = options.first_probe ? options.first_probe - 1 : 0;
+  std::set<std::string> listed;
+  for (const auto& [identity, own] : people) {
+    listed.insert(identity);
+    std::vector<size_t> templates, probes;  // positions in `own`
+    for (size_t i = 0; i < own.size(); ++i) {
+      if (templates.size() < options.templates && !options.not_enrollable.count(own[i]))
+        templates.push_back(i);
+      else if (i >= first_probe)
+        probes.push_back(i);
+    }
+    if (templates.size() < options.templates || probes.empty()) {
+      ++protocol.not_enrolled;
+      continue;
+    }
     IdentifyProtocol::Person person{identity, {}};
-    for (size_t i = 0; i < options.templates; ++i) person.templates.push_back(image_index(own[i]));
+    for (size_t i : templates) person.templates.push_back(image_index(own[i]));
     const size_t mate = protocol.gallery.size();
     protocol.gallery.push_back(std::move(person));
-    for (size_t i = first_probe - 1; i < own.size(); ++i)
-      protocol.mated.push_back({image_index(own[i]), mate});
+    for (size_t i : probes) protocol.mated.push_back({image_index(own[i]), mate});
   }
   if (protocol.gallery.empty())
-    throw std::invalid_argument("nobody in the list has " + std::to_string(first_probe) +
-                                " photos");
+    throw std::invalid_argument("nobody in the list can be enrolled and searched for");
   for (const auto& u : unknowns) {
-    if (photos.count(u.identity))
+    if (listed.count(u.identity))
       throw std::invalid_argument("unknown " + u.identity + " is also in the list");
     protocol.nonmated.push_back(image_index(u.path));
   }
@@ -163,6 +176,24 @@ ScoredSearches score_protocol(const IdentifyProtocol& protocol,
     scored.impostor.insert(scored.impostor.end(), d.begin(), d.end());
   }
   return scored;
+}
+
+EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,
+                       const vision::DetectOptions& detect,
+                       const vision::QualityThresholds& quality,
+                       const vision::EmbedOptions& embed) {
+  EnrolAttempt attempt;
+  const auto faces = engine.detect(image, detect);
+  const auto central = vision::most_central_face(faces, image.size());
+  if (!central) {
+    attempt.problem = "no_face";
+    return attempt;
+  }
+  const auto face = engine.analyze_face(image, faces[*central], quality, embed);
+  attempt.embedding = face.embedding;
+  attempt.accepted = face.quality.acceptable();
+  if (!attempt.accepted) attempt.problem = face.quality.problems.front();
+  return attempt;
 }
 
 }  // namespace facecheck::eval

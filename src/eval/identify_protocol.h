@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "eval/identification.h"
+#include "vision/face_engine.h"
 #include "vision/face_types.h"
 
 namespace facecheck::eval {
@@ -41,12 +43,23 @@ std::vector<LabelledImage> pick_unknowns(const std::vector<PersonRow>& people,
                                          const std::vector<LabelledImage>& enrolled, size_t count,
                                          uint32_t seed);
 
+// The list grouped by person, in order of first appearance, photos in file
+// order.
+std::vector<std::pair<std::string, std::vector<std::string>>> group_by_identity(
+    const std::vector<LabelledImage>& list);
+
 struct ProtocolOptions {
-  size_t templates = 1;  // photos enrolled per person: the first `templates`
-  // 1-based index of a person's first probe photo; 0 = templates + 1. Set it
-  // above `templates` to search with the same probes whatever the number of
-  // templates, so FNIR for K = 1, 2, 3 compares like with like.
+  size_t templates = 1;  // photos enrolled per person: the first `templates` enrollable ones
+  // 1-based index of a person's first probe photo; 0 = every photo that is
+  // not a template. Set it above `templates` to search with the same probes
+  // whatever the number of templates, so FNIR for K = 1, 2, 3 compares like
+  // with like.
   size_t first_probe = 0;
+  // Photos check-in's enrolment would refuse (see try_enrol): skipped as
+  // templates, the next photo is enrolled instead -- what an organiser does
+  // when enrolment asks for a better photo. They may still be probes: a
+  // kiosk takes whatever face walks up.
+  std::set<std::string> not_enrollable;
 };
 
 struct IdentifyProtocol {
@@ -62,12 +75,12 @@ struct IdentifyProtocol {
   };
   std::vector<Probe> mated;
   std::vector<size_t> nonmated;  // indices into images
+  size_t not_enrolled = 0;       // listed people left out
 };
 
-// People with fewer than first_probe photos are left out: they would be
-// enrolled with nothing to search for them, and they would make the gallery
-// differ between K values. Throws std::invalid_argument if an unknown is
-// also a listed identity or nobody is left.
+// People left without `templates` enrollable photos or without a probe are
+// left out (counted in `not_enrolled`). Throws std::invalid_argument if an
+// unknown is also a listed identity or nobody is left.
 IdentifyProtocol build_protocol(const std::vector<LabelledImage>& list,
                                 const std::vector<LabelledImage>& unknowns,
                                 const ProtocolOptions& options);
@@ -85,5 +98,21 @@ struct ScoredSearches {
 // protocol.images.
 ScoredSearches score_protocol(const IdentifyProtocol& protocol,
                               const std::vector<vision::Embedding>& embeddings);
+
+// What check-in's enrolment (CheckinService::enrol) makes of a photo: the
+// enrol detector at its own minimum score with no retries, the labelled
+// (most central) face -- an operator would pick it when several are found --
+// and a refusal when the face fails the quality thresholds. A template the
+// service would refuse, e.g. a face looking down whose landmarks collapse,
+// embeds close to many people and would set the strict thresholds on its own.
+struct EnrolAttempt {
+  bool accepted = false;
+  std::string problem;  // "no_face" or the first quality problem
+  vision::Embedding embedding{};
+};
+
+EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,
+                       const vision::DetectOptions& detect,
+                       const vision::QualityThresholds& quality, const vision::EmbedOptions& embed);
 
 }  // namespace facecheck::eval

@@ -168,13 +168,36 @@ TEST(IdentifyProtocol, EnrolsFirstPhotosAndProbesTheRest) {
   EXPECT_EQ(p.images.size(), 7u);  // C/1 is not used
 
   // Two templates each, probes from photo 4: only A qualifies.
-  const auto k2 = build_protocol(list, unknowns, {2, 4});
+  const auto k2 = build_protocol(list, unknowns, {2, 4, {}});
   ASSERT_EQ(k2.gallery.size(), 1u);
   EXPECT_EQ(k2.gallery[0].templates.size(), 2u);
   ASSERT_EQ(k2.mated.size(), 1u);
   EXPECT_EQ(k2.images[k2.mated[0].image], "A/4");
-  EXPECT_THROW(build_protocol(list, unknowns, {2, 2}), std::invalid_argument);
+  EXPECT_THROW(build_protocol(list, unknowns, {2, 2, {}}), std::invalid_argument);
   EXPECT_THROW(build_protocol(list, {{"A", "A/9"}}, {}), std::invalid_argument);
+}
+
+TEST(IdentifyProtocol, RefusedPhotosAreSkippedAsTemplatesButStillSearched) {
+  const std::vector<LabelledImage> list = {{"A", "A/1"}, {"A", "A/2"}, {"A", "A/3"}, {"B", "B/1"},
+                                           {"B", "B/2"}, {"C", "C/1"}, {"C", "C/2"}};
+  ProtocolOptions options;
+  options.not_enrollable = {"A/1", "B/1", "B/2"};
+  const auto p = build_protocol(list, {{"U", "U/1"}}, options);
+  ASSERT_EQ(p.gallery.size(), 2u);  // A and C; B has no acceptable photo
+  EXPECT_EQ(p.not_enrolled, 1u);
+  EXPECT_EQ(p.images[p.gallery[0].templates.at(0)], "A/2");  // the next photo enrolled
+  std::vector<std::string> searched;
+  for (const auto& m : p.mated) searched.push_back(p.images[m.image]);
+  // The refused A/1 is still a kiosk photo worth searching with.
+  EXPECT_EQ(searched, (std::vector<std::string>{"A/1", "A/3", "C/2"}));
+
+  // With a fixed first probe, photos before it are never searched.
+  options.templates = 1;
+  options.first_probe = 3;
+  const auto fixed = build_protocol(list, {}, options);
+  ASSERT_EQ(fixed.gallery.size(), 1u);  // C has no third photo
+  ASSERT_EQ(fixed.mated.size(), 1u);
+  EXPECT_EQ(fixed.images[fixed.mated[0].image], "A/3");
 }
 
 TEST(IdentifyProtocol, ScoresPersonDistanceAsTheNearestTemplate) {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <httplib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,7 +110,9 @@ class ServerProcess {
     pid_ = ::fork();
     if (pid_ < 0) return false;
     if (pid_ == 0) {
-      // Only async-signal-safe calls from here to exec.
+      // Only async-signal-safe calls from here to exec. The server dies with
+      // its parent, so a crashed test or benchmark leaves no server behind.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);

@@ -1,6 +1,8 @@
 // The HTTP API without inference: credentials, the CRUD routes, CSV, limits
 // and metrics, against one real server process.
+#include <atomic>
 #include <ctime>
+#include <future>
 
 #include "http/server_fixture.h"
 
@@ -11,7 +13,9 @@ using nlohmann::json;
 
 class HttpApi : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess({"--kiosk-rps", "3"}); }
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess({"--kiosk-rps", "3", "--http-threads", "8", "--max-streams", "2"});
+  }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -340,6 +344,34 @@ TEST_F(HttpApi, MetricsCountRequests) {
   EXPECT_NE(text.find("facecheck_checkins_total"), std::string::npos);
   EXPECT_NE(text.find("facecheck_engine_queue_depth"), std::string::npos);
   EXPECT_EQ(text.find(server_->admin_key()), std::string::npos);
+}
+
+TEST_F(HttpApi, StreamsAreCappedBelowTheThreadPool) {
+  const std::string path = "/api/v1/events/" + std::to_string(create_event("Streams")) + "/stream";
+  std::vector<std::unique_ptr<httplib::Client>> clients;
+  std::vector<std::future<httplib::Result>> streams;
+  std::atomic<int> open{0};
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(server_->client());
+    streams.push_back(
+        std::async(std::launch::async, [c = clients.back().get(), &path, &open, this] {
+          bool counted = false;
+          return c->Get(path, admin_, [&](const char*, size_t) {
+            if (!counted) ++open;
+            counted = true;
+            return true;
+          });
+        }));
+  }
+  for (int i = 0; i < 200 && open < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  EXPECT_EQ(open, 2);
+  auto third = http_->Get(path, admin_);
+  EXPECT_EQ(status_of(third), 503);
+  EXPECT_EQ(error_code(third), "too_many_streams");
+  EXPECT_EQ(status_of(http_->Get("/api/v1/events", admin_)), 200);  // threads left for requests
+  for (auto& c : clients) c->stop();
+  for (auto& s : streams) s.wait();
 }
 
 TEST_F(HttpApi, AdminCliCreatesWorkingCredentials) {
