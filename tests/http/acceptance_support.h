@@ -100,6 +100,9 @@ class ServerProcess {
                                      "--models",       facecheck::testing::models_dir().string(),
                                      "--log-level",    "warn"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+    // An old log (a reused folder) would show an old port.
+    std::error_code ignored;
+    fs::remove(stdout_path_, ignored);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -222,6 +225,9 @@ class Api {
     client_.set_read_timeout(120);
     client_.set_write_timeout(60);
     client_.set_keep_alive(true);
+    // As browsers do: without it, Nagle's algorithm and delayed ACKs can hold
+    // a request's body back by tens of milliseconds.
+    client_.set_tcp_nodelay(true);
   }
 
   Reply get(const std::string& path) { return wrap(client_.Get(path, headers())); }
