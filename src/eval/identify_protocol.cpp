@@ -189,7 +189,13 @@ EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,
     attempt.problem = "no_face";
     return attempt;
   }
-  const auto face = engine.analyze_face(image, faces[*central], quality, embed);
+  vision::FaceAnalysis face;
+  try {
+    face = engine.analyze_face(image, faces[*central], quality, embed);
+  } catch (const std::invalid_argument&) {  // landmarks collapsed: no face in the box
+    attempt.problem = "no_face";
+    return attempt;
+  }
   attempt.embedding = face.embedding;
   attempt.accepted = face.quality.acceptable();
   if (!attempt.accepted) attempt.problem = face.quality.problems.front();

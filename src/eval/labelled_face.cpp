@@ -1,6 +1,16 @@
 #include "eval/labelled_face.h"
 
 namespace facecheck::eval {
+namespace {
+
+// LFW's deep-funneled 250x250 photos hold the face in roughly the middle 45%
+// of the frame: the box used when no face is found.
+cv::Rect2f central_square(const cv::Mat& image) {
+  const float side = 0.45f * std::min(image.cols, image.rows);
+  return {(image.cols - side) / 2, (image.rows - side) / 2, side, side};
+}
+
+}  // namespace
 
 LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,
                                  const vision::DetectOptions& options, bool align,
@@ -28,18 +38,25 @@ LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& imag
     result.box = faces[*central];
     result.detected = true;
   } else {
-    // LFW's deep-funneled 250x250 photos hold the face in roughly the middle
-    // 45% of the frame.
-    const float side = 0.45f * std::min(image.cols, image.rows);
-    result.box.box = cv::Rect2f((image.cols - side) / 2, (image.rows - side) / 2, side, side);
+    result.box.box = central_square(image);
   }
   if (!align) {
     const cv::Rect crop = cv::Rect(result.box.box) & cv::Rect(0, 0, image.cols, image.rows);
     result.embedding = engine.embed_chip(image(crop), embed);
     return result;
   }
-  const auto landmarks = engine.landmarks(image, result.box.box, embed);
-  result.embedding = engine.embed_chip(engine.align(image, landmarks), embed);
+  try {
+    const auto landmarks = engine.landmarks(image, result.box.box, embed);
+    result.embedding = engine.embed_chip(engine.align(image, landmarks), embed);
+  } catch (const std::invalid_argument&) {
+    // The landmarks collapsed: the box (from a lenient pass) held no face.
+    // Count the photo as one without a face, as when nothing was detected.
+    result.detected = false;
+    result.second_detector = false;
+    result.box = vision::FaceBox{central_square(image), 0.f};
+    const auto landmarks = engine.landmarks(image, result.box.box, embed);
+    result.embedding = engine.embed_chip(engine.align(image, landmarks), embed);
+  }
   return result;
 }
 

@@ -64,8 +64,14 @@ void FaceEngine::preload() {
 }
 
 std::vector<FaceBox> FaceEngine::detect(const cv::Mat& image, const DetectOptions& options) {
-  if (options.detector == DetectorKind::Tiny)
-    return impl_->tiny_detector().detect(image, options.input_size, options.min_score);
+  if (options.detector == DetectorKind::Tiny) {
+    TinyDetector& tiny = impl_->tiny_detector();
+    auto faces = tiny.detect(image, options.input_size, options.min_score);
+    if (faces.empty() && options.retry_input_size > 0 &&
+        options.retry_input_size != options.input_size)
+      faces = tiny.detect(image, options.retry_input_size, options.min_score);
+    return faces;
+  }
   return impl_->ssd_detector().detect(image, options.min_score);
 }
 
@@ -81,7 +87,13 @@ Landmarks FaceEngine::landmarks(const cv::Mat& image, const cv::Rect2f& box,
   };
   if (!options.refine_landmarks) return locate(box);
   // The first pass only has to place the box, so one view is enough.
-  return locate(box_from_landmarks(net.locate(image, box)));
+  const cv::Rect2f refined = box_from_landmarks(net.locate(image, box));
+  // On a box around something that is not a face the points bunch up, and a
+  // box placed from them shrinks towards a dot (a second pass there can
+  // collapse all 68 points); keep the detector's box then.
+  const float ratio = refined.width / std::max(box.width, 1.f);
+  if (!(ratio > 0.5f && ratio < 2.f)) return locate(box);
+  return locate(refined);
 }
 
 Landmarks FaceEngine::landmarks_whole(const cv::Mat& face_crop) {
@@ -126,7 +138,15 @@ std::vector<FaceAnalysis> FaceEngine::analyze(const cv::Mat& image, const Detect
             [](const FaceBox& a, const FaceBox& b) { return a.box.area() > b.box.area(); });
   std::vector<FaceAnalysis> results;
   results.reserve(faces.size());
-  for (const FaceBox& face : faces) results.push_back(analyze_face(image, face, quality, embed));
+  for (const FaceBox& face : faces) {
+    try {
+      results.push_back(analyze_face(image, face, quality, embed));
+    } catch (const std::invalid_argument&) {
+      // Landmarks that collapse to a point cannot be aligned: the box held no
+      // face (a false detection), and one such box must not sink the frame's
+      // real faces.
+    }
+  }
   return results;
 }
 

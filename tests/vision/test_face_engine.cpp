@@ -128,3 +128,47 @@ TEST(FaceEngine, RefinedLandmarksDependLessOnTheDetectorBox) {
               raw_spread / 3, refined_spread / 3);
   EXPECT_LT(refined_spread, raw_spread);
 }
+
+// A face filling most of the frame is too big for the tiny detector's 416
+// grid; the retry on a coarser grid finds it, and only when the first pass
+// found nothing.
+TEST(TinyRetry, CoarserGridFindsAFaceThatFillsTheFrame) {
+  FaceEngine engine(facecheck::testing::models_dir());
+  const cv::Mat photo = read_image_file(facecheck::testing::data_dir() / "lfw" / "images" /
+                                        "Hugo_Chavez" / "Hugo_Chavez_0002.jpg");
+  DetectOptions once{DetectorKind::Tiny, 416, 0.4f};
+  EXPECT_TRUE(engine.detect(photo, once).empty()) << "the photo no longer shows the miss";
+  DetectOptions with_retry = once;
+  with_retry.retry_input_size = 320;
+  const auto faces = engine.detect(photo, with_retry);
+  ASSERT_EQ(faces.size(), 1u);
+  const cv::Rect2f box = faces[0].box;
+  EXPECT_TRUE(box.contains({125.f, 125.f})) << "the face is in the middle of the photo";
+
+  // A photo where 416 already finds the face is not looked at twice: the
+  // answer is exactly the single pass's.
+  const auto first = engine.detect(lfw_photo(), once);
+  ASSERT_EQ(first.size(), 1u);
+  const auto again = engine.detect(lfw_photo(), with_retry);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].box, first[0].box);
+}
+
+// A false detection (a 31 px box on the background of an LFW photo): the
+// refinement pass used to shrink its box to a dot and collapse all 68 points,
+// and the alignment error sank the whole photo, real face included.
+TEST(FaceEngine, FalseDetectionDoesNotSinkTheFrame) {
+  FaceEngine engine(facecheck::testing::models_dir());
+  const cv::Mat photo = read_image_file(facecheck::testing::data_dir() / "lfw" / "images" /
+                                        "Paul_Bremer" / "Paul_Bremer_0002.jpg");
+  const cv::Rect2f background(204.0f, 106.6f, 30.9f, 33.0f);
+  // What is left of its landmarks cannot be aligned; that is the signal.
+  const Landmarks points = engine.landmarks(photo, background, EmbedOptions{});
+  EXPECT_THROW(engine.align(photo, points), std::invalid_argument);
+
+  const DetectOptions kiosk{DetectorKind::Tiny, 416, 0.4f, 320};
+  std::vector<FaceAnalysis> faces;
+  ASSERT_NO_THROW(faces = engine.analyze(photo, kiosk, {}, EmbedOptions{}));
+  ASSERT_FALSE(faces.empty());
+  EXPECT_GT(faces[0].detection.box.width, 90.f) << "the real face, largest first";
+}
