@@ -6,7 +6,7 @@ import { formatClock } from './format.js';
 import {
   createLiveState, applyStreamMessage, parseStreamData, normaliseStats, recentFromAttendees,
 } from './live-stats.js';
-import { fillBuckets, drawChart, chartSummary } from './chart.js';
+import { fillBuckets, drawChart, chartSummary, checkinWindow } from './chart.js';
 
 const RECONNECT_MS = 5000;
 
@@ -25,13 +25,14 @@ export function initLive(ctx) {
     pill.textContent = text;
   }
 
-  // During an open event the chart runs up to now, so a lull shows as
-  // empty bars instead of the axis just stopping.
-  function chartUntil() {
+  // The axis spans the event's check-in window. During an open event it
+  // runs up to now, so a lull shows as empty bars instead of the axis just
+  // stopping.
+  function chartRange() {
+    const range = checkinWindow(ctx.event);
+    if (ctx.event?.status !== 'open') return range;
     const now = Date.now() / 1000;
-    if (ctx.event?.status !== 'open') return null;
-    const closes = (ctx.event.ends_at ?? now) + (ctx.event.checkin_closes_after_min ?? 0) * 60;
-    return Math.min(now, closes);
+    return { ...range, until: Math.min(now, range.to ?? now) };
   }
 
   function render() {
@@ -51,7 +52,7 @@ export function initLive(ctx) {
 
   function renderChart() {
     const canvas = byId('checkin-chart');
-    const series = fillBuckets(state.stats.per_10_minutes, { until: chartUntil() });
+    const series = fillBuckets(state.stats.per_10_minutes, chartRange());
     drawChart(canvas, series, { formatTime: formatClock });
     canvas.setAttribute('aria-label', chartSummary(series, formatClock));
   }
