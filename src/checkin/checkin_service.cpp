@@ -49,9 +49,11 @@ cv::Mat CheckinService::decode(std::string_view image) const {
   }
 }
 
-float CheckinService::threshold_for(const storage::Event& event) const {
-  return event.match_threshold ? static_cast<float>(*event.match_threshold)
-                               : settings_.match_threshold;
+CheckinService::Threshold CheckinService::threshold_for(const storage::Event& event) {
+  if (event.match_threshold) return {static_cast<float>(*event.match_threshold), "event"};
+  if (settings_.match_threshold) return {*settings_.match_threshold, "server"};
+  return {open_set_threshold(galleries_.event(event.id)->size(), settings_.target_fpir),
+          "event size"};
 }
 
 void CheckinService::require_checkin_open(const storage::Event& event) const {
@@ -142,7 +144,8 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
     return found;
   });
   const auto gallery = galleries_.event(event_id);
-  const float threshold = threshold_for(event);
+  const Threshold policy = threshold_for(event);
+  const float threshold = policy.value;
   json results = json::array();
   for (const auto& face : faces) {
     json r = {{"box", vision::box_json(face.detection.box)}, {"score", face.detection.score}};
@@ -183,6 +186,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
   }
   return {{"event_id", event_id},
           {"threshold", threshold},
+          {"threshold_basis", policy.basis},
           {"width", frame.cols},
           {"height", frame.rows},
           {"faces", results}};

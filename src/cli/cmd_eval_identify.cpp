@@ -40,6 +40,7 @@ struct EvalIdentifyArgs {
   std::string detector = "ssd";
   std::string probe_detector;  // default: --detector
   bool checkin_pipeline = false;
+  std::string checkin_embed;  // with --checkin-pipeline: fastest, flip or full
   int threads = 2;
   float min_score = 0.5f;
 };
@@ -60,16 +61,21 @@ json point_json(const eval::OperatingPoint& p) {
 // match_threshold does without rerunning the benchmark.
 json sweep(const eval::ScoredSearches& s) {
   json rows = json::array();
-  std::cout << "threshold  FNIR    FPIR    FPIR est. at N=" << kPlannedEventSize << "\n";
-  for (int step = 40; step <= 70; step += 2) {
+  std::cout << "threshold  FNIR    FPIR    pair FMR   FPIR est. at N=" << kPlannedEventSize
+            << "\n";
+  for (int step = 36; step <= 70; ++step) {
     const float t = step / 100.0f;
     const auto p = eval::operating_point(s.mated, s.nonmated, t);
-    const double est =
-        eval::fpir_for_gallery_size(eval::pair_fmr_at(s.impostor, t), kPlannedEventSize);
+    const double fmr = eval::pair_fmr_at(s.impostor, t);
+    const double est = eval::fpir_for_gallery_size(fmr, kPlannedEventSize);
     std::cout << "  " << std::setprecision(2) << t << std::setprecision(4) << "     " << p.fnir
-              << "  " << p.fpir << "  " << est << "\n";
-    rows.push_back(
-        {{"threshold", t}, {"fnir", p.fnir}, {"fpir", p.fpir}, {"fpir_estimate_n1000", est}});
+              << "  " << p.fpir << "  " << std::setprecision(3) << std::scientific << fmr
+              << std::defaultfloat << std::setprecision(4) << "  " << est << "\n";
+    rows.push_back({{"threshold", t},
+                    {"fnir", p.fnir},
+                    {"fpir", p.fpir},
+                    {"pair_fmr", fmr},
+                    {"fpir_estimate_n1000", est}});
   }
   return rows;
 }
@@ -118,6 +124,16 @@ struct Stages {
   Stage enrol, probe;
 };
 
+// --checkin-embed: what the kiosk path would gain or lose with another
+// EmbedOptions, before changing the product's default.
+vision::EmbedOptions checkin_embed_option(const EvalIdentifyArgs& args,
+                                          const checkin::CheckinSettings& product) {
+  if (args.checkin_embed == "fastest") return vision::EmbedOptions::fastest();
+  if (args.checkin_embed == "flip") return {false, false, true};
+  if (args.checkin_embed == "full") return vision::EmbedOptions{};
+  return product.checkin_embed;
+}
+
 // The benchmark embeds every photo the same way (the most accurate embedding,
 // --detector); --checkin-pipeline copies what the check-in service does
 // instead: enrolment photos through the enrol settings and refusals, searched
@@ -127,7 +143,7 @@ Stages choose_stages(const EvalIdentifyArgs& args) {
   if (args.checkin_pipeline) {
     const checkin::CheckinSettings product;
     return {{product.enrol_detector, product.enrol_embed, product.enrol_quality},
-            {product.checkin_detector, product.checkin_embed, std::nullopt}};
+            {product.checkin_detector, checkin_embed_option(args, product), std::nullopt}};
   }
   Stages stages;
   stages.enrol.detect.detector = vision::parse_detector_kind(args.detector);
@@ -327,6 +343,11 @@ void add_eval_identify_command(CLI::App& app) {
   cmd->add_flag("--checkin-pipeline", args->checkin_pipeline,
                 "Embed as check-in does: enrol settings for templates, kiosk settings for "
                 "searches (overrides --detector, --probe-detector, --min-score)");
+  cmd->add_option("--checkin-embed", args->checkin_embed,
+                  "With --checkin-pipeline: embed searches with fastest (1 landmark + 1 "
+                  "embedding pass), flip (flip-averaged embedding) or full (also refined, "
+                  "mirror-averaged landmarks) instead of the product's setting")
+      ->check(CLI::IsMember({"fastest", "flip", "full"}));
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->callback([args] { run_eval_identify(*args); });

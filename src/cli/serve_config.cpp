@@ -89,7 +89,9 @@ const Setting kSettings[] = {
      "Requests per second per kiosk token, bursts of twice that (0: no limit); default 5",
      [](ServeConfig& c, const std::string& v) { c.kiosk_rps = to_double(v, 0, 10000); }},
     {"threshold", "X",
-     "Match distance below which a face is recognised (events may override); default 0.45",
+     "Match distance below which a face is recognised, for every event without its own "
+     "(default: chosen per event from its size to let in at most 1% of strangers; "
+     "docs/identification.md)",
      [](ServeConfig& c, const std::string& v) { c.threshold = to_double(v, 0.01, 2); }},
     {"legacy_routes", "", "Serve the tutorial's /face_register, /face_login, /face_detect",
      [](ServeConfig& c, const std::string& v) { c.legacy_routes = to_bool(v); }},

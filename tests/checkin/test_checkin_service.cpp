@@ -168,3 +168,37 @@ TEST_F(CheckinServiceTest, CsvImportIsAllOrNothingAndExportRoundTrips) {
   EXPECT_NE(csv.find("\"Smith, Jane\""), std::string::npos);
   EXPECT_NE(csv.find("\"ACME \"\"Labs\"\"\""), std::string::npos);
 }
+
+// The default threshold follows the event's gallery; the server's and the
+// event's own thresholds override it, in that order.
+TEST_F(CheckinServiceTest, ThresholdFollowsEventSizeUnlessSet) {
+  const std::string probe = photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg");
+  const auto akhmed = attendee("Akhmed Zakayev");
+  service->enrol({akhmed, "", std::nullopt, false}, photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  auto r = service->check_in(event, std::nullopt, probe);
+  EXPECT_EQ(r["threshold_basis"], "event size");
+  EXPECT_FLOAT_EQ(r["threshold"].get<float>(), checkin::open_set_threshold(1));
+  const auto one_template = r["threshold"].get<float>();
+
+  // A second template makes the gallery bigger: a stricter default.
+  service->enrol({akhmed, "older", std::nullopt, true}, photo("Akhmed_Zakayev/Akhmed_Zakayev_0002.jpg"));
+  r = service->check_in(event, std::nullopt, probe);
+  EXPECT_FLOAT_EQ(r["threshold"].get<float>(), checkin::open_set_threshold(2));
+  EXPECT_LE(r["threshold"].get<float>(), one_template);
+
+  storage::Event e = store->get_event(event);
+  e.match_threshold = 0.3;
+  store->update_event(e);
+  r = service->check_in(event, std::nullopt, probe);
+  EXPECT_EQ(r["threshold_basis"], "event");
+  EXPECT_FLOAT_EQ(r["threshold"].get<float>(), 0.3f);
+
+  checkin::CheckinSettings fixed;
+  fixed.match_threshold = 0.35f;
+  checkin::CheckinService server_wide(*store, *engines, fixed, [this] { return now; });
+  e.match_threshold.reset();
+  store->update_event(e);
+  r = server_wide.check_in(event, std::nullopt, probe);
+  EXPECT_EQ(r["threshold_basis"], "server");
+  EXPECT_FLOAT_EQ(r["threshold"].get<float>(), 0.35f);
+}

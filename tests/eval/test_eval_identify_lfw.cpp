@@ -120,17 +120,18 @@ TEST(EvalIdentifyLfw, SmallGalleryIdentifiesAndKeepsStrangersOut) {
   const auto report = eval::evaluate_identification(s.mated, s.nonmated, s.impostor, kPeople);
   EXPECT_GT(report.rank1, 0.9);
 
-  // The shipped check-in threshold was set for FPIR <= 1% at 1,000 people;
-  // with 20 people a stranger gets 50x fewer chances, so at most one of 40
-  // strangers may be taken for an attendee.
-  const float t = checkin::kDefaultCheckinThreshold;
+  // The default check-in threshold for a 20-person event aims at FPIR <= 1%,
+  // so at most one of these 40 strangers may be taken for an attendee.
+  const float t = checkin::open_set_threshold(kPeople);
   const auto at_default = eval::operating_point(s.mated, s.nonmated, t);
   std::cout << "rank-1 " << report.rank1 << "; at " << t << ": FNIR " << at_default.fnir
             << ", FPIR " << at_default.fpir << ", wrong person " << at_default.misidentification
             << "\n";
   EXPECT_LE(at_default.fpir, 1.0 / kUnknowns) << "strangers accepted at " << t;
-  // ...while most attendees are still recognised.
-  EXPECT_LT(at_default.fnir, 0.35) << "attendees missed at " << t;
+  // LFW's searches are news photos taken years apart: the full benchmark
+  // misses many at strict thresholds (docs/identification.md). A small event
+  // gets a looser threshold, and most attendees must get in.
+  EXPECT_LT(at_default.fnir, 0.2) << "attendees missed at " << t;
   EXPECT_LE(at_default.misidentification, 0.02);
 
   // The extrapolated threshold for 1,000 people is stricter than the one

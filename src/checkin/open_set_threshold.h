@@ -1,0 +1,35 @@
+// The default check-in threshold, chosen for the size of the event.
+//
+// A stranger at the kiosk is compared with every template of the event and
+// gets in if any of them is nearer than the threshold. With p(T) the chance
+// that one comparison of two different people lands below T, a gallery of N
+// templates lets a stranger in with probability
+//
+//     FPIR_N(T) = 1 - (1 - p(T))^N
+//
+// so a threshold that is safe for 50 attendees lets ~20x as many strangers
+// in at 1,000. Instead of one fixed number, the default is the largest T that
+// keeps FPIR_N(T) at the target (1%) for the event's current gallery, read
+// off p(T) as measured by `facecheck eval-identify --checkin-pipeline` on
+// LFW (docs/identification.md). Treating comparisons as independent
+// over-predicts FPIR on measured galleries, so the result errs strict.
+#pragma once
+
+#include <cstddef>
+
+namespace facecheck::checkin {
+
+// The stranger acceptance rate the default threshold aims at.
+inline constexpr double kDefaultTargetFpir = 0.01;
+
+// Per-pair false match rate p(T) of the check-in pipeline: p at `threshold`,
+// interpolated log-linearly between the measured points.
+double checkin_pair_fmr(float threshold);
+
+// The largest threshold whose FPIR for a gallery of `templates` templates is
+// at most `target_fpir`, never above the 1:1 verification threshold (which is
+// what a one-person gallery would get). An empty gallery gets that ceiling
+// too; it matches nobody anyway.
+float open_set_threshold(size_t templates, double target_fpir = kDefaultTargetFpir);
+
+}  // namespace facecheck::checkin
