@@ -160,16 +160,27 @@ FaceRecognizer::FaceRecognizer(FaceRecognizer&&) noexcept = default;
 FaceRecognizer& FaceRecognizer::operator=(FaceRecognizer&&) noexcept = default;
 
 Embedding FaceRecognizer::embed(const cv::Mat& chip_bgr) {
-  const cv::Mat input = prepare_chip(chip_bgr);
+  return embed_batch({chip_bgr}).front();
+}
+
+std::vector<Embedding> FaceRecognizer::embed_batch(const std::vector<cv::Mat>& chips_bgr) {
+  if (chips_bgr.empty()) return {};
+  std::vector<cv::Mat> inputs;
+  inputs.reserve(chips_bgr.size());
+  for (const cv::Mat& chip : chips_bgr) inputs.push_back(prepare_chip(chip));
   // swapRB turns BGR into the RGB the net was trained on; the mean is then
   // given in RGB order and subtracted before scaling.
-  impl_->net.setInput(cv::dnn::blobFromImage(input, kInputScale, {}, kMeanRgb, true, false));
+  impl_->net.setInput(cv::dnn::blobFromImages(inputs, kInputScale, {}, kMeanRgb, true, false));
   const cv::Mat out = impl_->net.forward();
-  if (out.total() != kEmbeddingSize)
+  if (out.total() != kEmbeddingSize * inputs.size())
     throw std::logic_error("FaceRecognizer: network produced an unexpected output size");
-  Embedding e;
-  std::copy(out.ptr<float>(), out.ptr<float>() + kEmbeddingSize, e.begin());
-  return e;
+  std::vector<Embedding> embeddings(inputs.size());
+  const float* row = out.ptr<float>();
+  for (auto& e : embeddings) {
+    std::copy(row, row + kEmbeddingSize, e.begin());
+    row += kEmbeddingSize;
+  }
+  return embeddings;
 }
 
 }  // namespace facecheck::vision

@@ -97,3 +97,15 @@ TEST(FaceRecognizer, RejectsEmptyImage) {
   REQUIRE_MODELS();
   EXPECT_THROW(recognizer().embed(cv::Mat()), std::invalid_argument);
 }
+
+// A batch is the same computation as one pass per chip, chips of any shape
+// included (each is squared and resized on its own before batching).
+TEST(FaceRecognizer, BatchEqualsOnePassPerChip) {
+  const cv::Mat a = load_image("face1.png"), b = load_image("face_rectangular.png");
+  const auto batch = recognizer().embed_batch({a, b});
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_LT(embedding_distance(batch[0], recognizer().embed(a)), 1e-4f);
+  EXPECT_LT(embedding_distance(batch[1], recognizer().embed(b)), 1e-4f);
+  EXPECT_GT(embedding_distance(batch[0], batch[1]), 0.1f) << "rows must not be mixed up";
+  EXPECT_TRUE(recognizer().embed_batch({}).empty());
+}
