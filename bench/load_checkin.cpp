@@ -174,6 +174,7 @@ struct LevelResult {
   int clients = 0;
   size_t requests = 0, ok = 0, checked_in = 0, errors = 0;
   double seconds = 0, p50 = 0, p90 = 0, p99 = 0;
+  double p50_fresh = 0, p50_other = 0;  // with a database write / without
 };
 
 LevelResult run_level(int port, const std::string& key, const std::map<std::string, int64_t>& ids,
@@ -224,6 +225,11 @@ LevelResult run_level(int port, const std::string& key, const std::map<std::stri
   r.p50 = percentile(latency, 0.5);
   r.p90 = percentile(latency, 0.9);
   r.p99 = percentile(latency, 0.99);
+  std::vector<double> with_write, without;
+  for (size_t i = 0; i < probes.size(); ++i)
+    (fresh[i] ? with_write : without).push_back(latency[i]);
+  r.p50_fresh = percentile(with_write, 0.5);
+  r.p50_other = percentile(without, 0.5);
   return r;
 }
 
@@ -323,6 +329,11 @@ int main(int argc, char** argv) try {
               << " | " << engine_rate << " | " << e.p50 << " | " << e.p99 << " | "
               << 100.0 * (engine_rate / http_rate - 1.0) << "% |\n";
   }
+  std::cout << "\np50 latency of requests that checked someone in (a database write) vs the "
+               "rest:\n";
+  for (const auto& h : levels)
+    std::cout << "  " << h.clients << " client(s): " << h.p50_fresh << " ms vs " << h.p50_other
+              << " ms\n";
   std::cout << "\nevent size " << ids.size() << " people, " << args.workers
             << " face engine(s); load average at the end: ";
   std::ifstream load("/proc/loadavg");
