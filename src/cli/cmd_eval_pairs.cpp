@@ -30,6 +30,7 @@ struct EvalPairsArgs {
   bool no_flip = false;
   bool no_refine = false;
   bool no_mirror_landmarks = false;
+  std::string errors;  // TSV of the pairs each fold got wrong
 };
 
 struct PairRow {
@@ -73,6 +74,38 @@ std::vector<PairRow> read_pairs(const std::string& path, const std::set<int>& fo
   return rows;
 }
 
+// How one photo's face was found, for reading the errors by eye.
+std::string detection_note(const eval::LabelledFace& face) {
+  if (!face.detected) return "none";
+  if (face.second_detector) return "other-detector";
+  std::ostringstream out;
+  out << std::setprecision(2) << face.box.score;
+  return out.str();
+}
+
+// The pairs each fold classifies wrongly at its own (cross-validated)
+// threshold: fold, same, distance, threshold, both photos and their detections.
+void write_errors(const std::string& path, const std::vector<PairRow>& rows,
+                  std::map<std::string, size_t>& index,
+                  const std::vector<eval::LabelledFace>& faces,
+                  const std::vector<eval::ScoredPair>& scored,
+                  const eval::VerificationReport& report) {
+  std::ofstream out(path);
+  if (!out) throw CommandError("cannot write " + path);
+  out << "fold\tsame\tdistance\tthreshold\timg_a\tdetection_a\timg_b\tdetection_b\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    float threshold = 0;
+    for (const auto& f : report.folds)
+      if (f.fold == rows[i].fold) threshold = f.threshold;
+    if ((scored[i].distance < threshold) == rows[i].same) continue;
+    const auto& a = faces[index[rows[i].a]];
+    const auto& b = faces[index[rows[i].b]];
+    out << rows[i].fold << '\t' << rows[i].same << '\t' << scored[i].distance << '\t' << threshold
+        << '\t' << rows[i].a << '\t' << detection_note(a) << '\t' << rows[i].b << '\t'
+        << detection_note(b) << '\n';
+  }
+}
+
 void run_eval_pairs(const EvalPairsArgs& args) {
   const auto rows = read_pairs(args.pairs, parse_folds(args.folds));
   std::vector<std::string> images;
@@ -100,6 +133,8 @@ void run_eval_pairs(const EvalPairsArgs& args) {
         {vision::embedding_distance(faces[index[r.a]].embedding, faces[index[r.b]].embedding),
          r.same, r.fold});
   const auto report = eval::evaluate_verification(scored, vision::kDefaultMatchThreshold);
+
+  if (!args.errors.empty()) write_errors(args.errors, rows, index, faces, scored, report);
 
   std::cout << std::fixed << std::setprecision(4);
   std::cout << "pairs " << rows.size() << ", images " << images.size() << ", detector "
@@ -163,6 +198,8 @@ void add_eval_pairs_command(CLI::App& app) {
                 "One landmark pass on the detection box (no second pass on a landmark box)");
   cmd->add_flag("--no-mirror-landmarks", args->no_mirror_landmarks,
                 "Do not average landmarks with those of the mirrored crop");
+  cmd->add_option("--errors", args->errors,
+                  "Write the misclassified pairs (at each fold's threshold) to this TSV");
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->callback([args] { run_eval_pairs(*args); });

@@ -10,30 +10,52 @@ cv::Rect2f central_square(const cv::Mat& image) {
   return {(image.cols - side) / 2, (image.rows - side) / 2, side, side};
 }
 
+// Detections whose centre lies in the middle half of the photo. LFW centres
+// the labelled face; a box near the edge is somebody behind (or a shoulder,
+// a poster), and when it is the only one found, taking it as the labelled
+// face is a sure error: the next detector, or the central square, is better.
+std::vector<vision::FaceBox> near_centre(std::vector<vision::FaceBox> faces, const cv::Mat& image) {
+  const cv::Rect2f middle(image.cols * 0.25f, image.rows * 0.25f, image.cols * 0.5f,
+                          image.rows * 0.5f);
+  std::erase_if(faces, [&](const vision::FaceBox& f) {
+    return !middle.contains({f.box.x + f.box.width / 2, f.box.y + f.box.height / 2});
+  });
+  return faces;
+}
+
+// When the requested detector finds nothing: the other detector at its usual
+// score (the two fail on different photos: the tiny detector finds most faces
+// that fill LFW's frame, where SSD fails), then each detector again at a low
+// score. Central boxes only, throughout.
+std::vector<vision::FaceBox> second_chances(vision::FaceEngine& engine, const cv::Mat& image,
+                                            const vision::DetectOptions& options,
+                                            bool& other_detector) {
+  using vision::DetectorKind;
+  vision::DetectOptions other = options;
+  other.detector = options.detector == DetectorKind::Ssd ? DetectorKind::Tiny : DetectorKind::Ssd;
+  other.min_score = std::min(options.min_score, 0.4f);
+  other.retry_input_size = 320;
+  auto faces = near_centre(engine.detect(image, other), image);
+  other_detector = !faces.empty();
+  if (!faces.empty() || options.min_score <= kRetryMinScore) return faces;
+  for (vision::DetectOptions lenient : {options, other}) {
+    lenient.min_score = kRetryMinScore;
+    faces = near_centre(engine.detect(image, lenient), image);
+    if (!faces.empty()) {
+      other_detector = lenient.detector != options.detector;
+      return faces;
+    }
+  }
+  return faces;
+}
 }  // namespace
 
 LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,
                                  const vision::DetectOptions& options, bool align,
                                  const vision::EmbedOptions& embed) {
   LabelledFace result;
-  auto faces = engine.detect(image, options);
-  if (faces.empty() && options.min_score > kRetryMinScore) {
-    // LFW's funneled photos are warped at the edges, which costs the SSD
-    // detector confidence; a second, lenient pass finds most of those faces
-    // and the central pick keeps background faces out.
-    vision::DetectOptions lenient = options;
-    lenient.min_score = kRetryMinScore;
-    faces = engine.detect(image, lenient);
-    if (faces.empty()) {
-      // The two detectors fail on different photos: on LFW the tiny detector
-      // finds the face in most photos SSD misses even at the low score (see
-      // docs/accuracy.md), and a real box beats the blind central square.
-      lenient.detector = options.detector == vision::DetectorKind::Ssd ? vision::DetectorKind::Tiny
-                                                                       : vision::DetectorKind::Ssd;
-      faces = engine.detect(image, lenient);
-      result.second_detector = !faces.empty();
-    }
-  }
+  auto faces = near_centre(engine.detect(image, options), image);
+  if (faces.empty()) faces = second_chances(engine, image, options, result.second_detector);
   if (const auto central = vision::most_central_face(faces, image.size())) {
     result.box = faces[*central];
     result.detected = true;

@@ -13,19 +13,20 @@ struct LabelledFace {
   vision::Embedding embedding{};
   vision::FaceBox box;
   bool detected = false;  // false: no face found, the central region was used
-  // The face was found only by the second-chance detector (tiny, when the
-  // requested detector is SSD); still counts as detected.
+  // The face was found only by the other detector (tiny, when the requested
+  // detector is SSD); still counts as detected.
   bool second_detector = false;
 };
 
 // Detection score of the second pass when the first finds nothing.
 inline constexpr float kRetryMinScore = 0.1f;
 
-// The embedding of the labelled face. When the detector finds nothing, the
-// detector is asked again with a low minimum score; failing that, the other
-// detector (tiny for SSD and vice versa) at that score; failing that, the
-// central square (LFW's faces sit there) is handed to the landmark net and
-// aligned as usual; callers report those photos.
+// The embedding of the labelled face: of the detections centred in the
+// middle half of the photo, the one nearest the centre. When the detector
+// finds none there, the other detector (tiny for SSD and vice versa) is asked at its usual score;
+// failing that, each detector again at a low minimum score; failing that, the central
+// square (LFW's faces sit there) is handed to the landmark net and aligned
+// as usual; callers report those photos.
 // With `align` false the detection box itself is the face crop (padded to
 // a square and resized, face-api's default): the baseline alignment beats.
 LabelledFace embed_labelled_face(vision::FaceEngine& engine, const cv::Mat& image,
