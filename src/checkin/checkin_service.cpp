@@ -184,12 +184,8 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
                                {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)}});
     results.push_back(r);
   }
-  return {{"event_id", event_id},
-          {"threshold", threshold},
-          {"threshold_basis", policy.basis},
-          {"width", frame.cols},
-          {"height", frame.rows},
-          {"faces", results}};
+  return {{"event_id", event_id}, {"threshold", threshold}, {"threshold_basis", policy.basis},
+          {"width", frame.cols},  {"height", frame.rows},   {"faces", results}};
 }
 
 void CheckinService::delete_person(storage::Id person_id) {

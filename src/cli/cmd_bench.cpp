@@ -184,9 +184,9 @@ void run_bench(const BenchArgs& args) {
   out["enrol"] = run_pipeline("enrol (original photo, SSD, single passes)", originals,
                               product.enrol_detector, single, args.threads);
   out["enrol"]["input"] = "original photo, SSD detector, one landmark and embedding pass";
-  out["enrol_service"] = run_pipeline("enrolment service (original photo, server settings)",
-                                      originals, product.enrol_detector, product.enrol_embed,
-                                      args.threads);
+  out["enrol_service"] =
+      run_pipeline("enrolment service (original photo, server settings)", originals,
+                   product.enrol_detector, product.enrol_embed, args.threads);
   out["enrol_service"]["input"] = "original photo, CheckinSettings::enrol_detector and enrol_embed";
   std::cout << out.dump() << "\n";
 }

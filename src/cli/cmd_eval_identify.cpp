@@ -61,8 +61,7 @@ json point_json(const eval::OperatingPoint& p) {
 // match_threshold does without rerunning the benchmark.
 json sweep(const eval::ScoredSearches& s) {
   json rows = json::array();
-  std::cout << "threshold  FNIR    FPIR    pair FMR   FPIR est. at N=" << kPlannedEventSize
-            << "\n";
+  std::cout << "threshold  FNIR    FPIR    pair FMR   FPIR est. at N=" << kPlannedEventSize << "\n";
   for (int step = 36; step <= 70; ++step) {
     const float t = step / 100.0f;
     const auto p = eval::operating_point(s.mated, s.nonmated, t);

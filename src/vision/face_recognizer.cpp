@@ -159,9 +159,7 @@ FaceRecognizer::~FaceRecognizer() = default;
 FaceRecognizer::FaceRecognizer(FaceRecognizer&&) noexcept = default;
 FaceRecognizer& FaceRecognizer::operator=(FaceRecognizer&&) noexcept = default;
 
-Embedding FaceRecognizer::embed(const cv::Mat& chip_bgr) {
-  return embed_batch({chip_bgr}).front();
-}
+Embedding FaceRecognizer::embed(const cv::Mat& chip_bgr) { return embed_batch({chip_bgr}).front(); }
 
 std::vector<Embedding> FaceRecognizer::embed_batch(const std::vector<cv::Mat>& chips_bgr) {
   if (chips_bgr.empty()) return {};

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <memory>
-#include <vector>
 #include <opencv2/core.hpp>
+#include <vector>
 
 #include "vision/face_types.h"
 

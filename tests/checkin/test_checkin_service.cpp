@@ -174,14 +174,16 @@ TEST_F(CheckinServiceTest, CsvImportIsAllOrNothingAndExportRoundTrips) {
 TEST_F(CheckinServiceTest, ThresholdFollowsEventSizeUnlessSet) {
   const std::string probe = photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg");
   const auto akhmed = attendee("Akhmed Zakayev");
-  service->enrol({akhmed, "", std::nullopt, false}, photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  service->enrol({akhmed, "", std::nullopt, false},
+                 photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
   auto r = service->check_in(event, std::nullopt, probe);
   EXPECT_EQ(r["threshold_basis"], "event size");
   EXPECT_FLOAT_EQ(r["threshold"].get<float>(), checkin::open_set_threshold(1));
   const auto one_template = r["threshold"].get<float>();
 
   // A second template makes the gallery bigger: a stricter default.
-  service->enrol({akhmed, "older", std::nullopt, true}, photo("Akhmed_Zakayev/Akhmed_Zakayev_0002.jpg"));
+  service->enrol({akhmed, "older", std::nullopt, true},
+                 photo("Akhmed_Zakayev/Akhmed_Zakayev_0002.jpg"));
   r = service->check_in(event, std::nullopt, probe);
   EXPECT_FLOAT_EQ(r["threshold"].get<float>(), checkin::open_set_threshold(2));
   EXPECT_LE(r["threshold"].get<float>(), one_template);

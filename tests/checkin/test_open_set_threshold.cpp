@@ -1,10 +1,9 @@
 // The event-size-aware default threshold (checkin/open_set_threshold.h).
-#include "checkin/open_set_threshold.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+#include "checkin/open_set_threshold.h"
 #include "vision/face_engine.h"
 
 using namespace facecheck::checkin;
