@@ -5,7 +5,11 @@
 // the server's check-in settings), to show what HTTP and the database add.
 //
 //   bench_load_checkin [--people 1000] [--requests 200] [--levels 1,4,16]
-//                      [--work DIR] [--workers 2] [--enrol-only]
+//                      [--work DIR] [--workers 2] [--enrol-only] [--strangers N]
+//
+// --strangers N also posts one photo each of N LFW people never enrolled to
+// a full event and counts those checked in: FPIR measured on the real
+// server at the event's default threshold.
 //
 // The enrolled database is kept in DIR (default build/bench-load) and
 // reused, so the slow part (1,000 enrolments) runs once; a second run only
@@ -36,6 +40,7 @@ struct Args {
   fs::path work = fs::path(FACECHECK_SOURCE_DIR) / "build" / "bench-load";
   int workers = 2;
   bool enrol_only = false;
+  size_t strangers = 0;  // photos of never-enrolled people to post (0: skip)
 };
 
 Args parse(int argc, char** argv) {
@@ -54,6 +59,8 @@ Args parse(int argc, char** argv) {
       a.work = value();
     } else if (flag == "--workers") {
       a.workers = std::stoi(value());
+    } else if (flag == "--strangers") {
+      a.strangers = std::stoul(value());
     } else if (flag == "--enrol-only") {
       a.enrol_only = true;
     } else if (flag == "--levels") {
@@ -177,22 +184,80 @@ struct LevelResult {
   double p50_fresh = 0, p50_other = 0;  // with a database write / without
 };
 
-LevelResult run_level(int port, const std::string& key, const std::map<std::string, int64_t>& ids,
-                      const std::vector<std::string>& probes, int clients) {
-  Api admin(port, key);
-  const Reply ev = admin.post_json("/api/v1/events",
-                                   open_event_body("load " + std::to_string(clients) + " clients"));
-  const int64_t event_id = must(ev, 201, "create event")["id"].get<int64_t>();
-  const std::string base = "/api/v1/events/" + std::to_string(event_id);
+// A fresh open event with every person in `ids` as an attendee, and one
+// kiosk token per client.
+struct LoadEvent {
+  std::string base;  // /api/v1/events/{id}
   std::vector<std::string> tokens;
-  for (const auto& [name, id] : ids) {
-    const Reply linked = admin.post_json(base + "/attendees", {{"person_id", id}});
-    must(linked, 201, "add attendee " + name);
+};
+
+LoadEvent create_load_event(int port, const std::string& key,
+                            const std::map<std::string, int64_t>& ids, int clients,
+                            const std::string& name) {
+  Api admin(port, key);
+  const Reply ev = admin.post_json("/api/v1/events", open_event_body(name));
+  const int64_t event_id = must(ev, 201, "create event")["id"].get<int64_t>();
+  LoadEvent e{"/api/v1/events/" + std::to_string(event_id), {}};
+  for (const auto& [person, id] : ids) {
+    const Reply linked = admin.post_json(e.base + "/attendees", {{"person_id", id}});
+    must(linked, 201, "add attendee " + person);
   }
   for (int c = 0; c < clients; ++c) {
-    const Reply k = admin.post_json(base + "/kiosks", {{"name", "kiosk " + std::to_string(c)}});
-    tokens.push_back(must(k, 201, "create kiosk")["token"].get<std::string>());
+    const Reply k = admin.post_json(e.base + "/kiosks", {{"name", "kiosk " + std::to_string(c)}});
+    e.tokens.push_back(must(k, 201, "create kiosk")["token"].get<std::string>());
   }
+  return e;
+}
+
+// Open-set check on the real server: photos of people never enrolled, each
+// posted once to a full event. FPIR = strangers checked in as an attendee.
+struct StrangerResult {
+  size_t photos = 0, accepted = 0, no_face = 0, errors = 0;
+  double threshold = 0;
+  std::vector<double> nearest;  // nearest-attendee distance of each found face
+};
+
+StrangerResult run_strangers(int port, const std::string& key,
+                             const std::map<std::string, int64_t>& ids,
+                             const std::vector<std::string>& photos, int clients) {
+  const LoadEvent event = create_load_event(port, key, ids, clients, "strangers");
+  StrangerResult r;
+  r.photos = photos.size();
+  std::mutex mutex;
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c)
+    threads.emplace_back([&, c] {
+      Api kiosk(port, event.tokens[static_cast<size_t>(c)]);
+      for (size_t i = next++; i < photos.size(); i = next++) {
+        const Reply reply = kiosk.post_image(event.base + "/checkin", photos[i]);
+        std::lock_guard lock(mutex);
+        if (reply.status != 200) {
+          ++r.errors;
+          continue;
+        }
+        const json& body = reply.data();
+        r.threshold = body.value("threshold", 0.0);
+        if (body["faces"].empty()) ++r.no_face;
+        bool accepted = false;
+        for (const auto& f : body["faces"]) {
+          const std::string status = f.value("status", "");
+          accepted |= status == "checked_in" || status == "already_checked_in";
+          if (f.contains("distance")) r.nearest.push_back(f["distance"].get<double>());
+        }
+        r.accepted += accepted;
+      }
+    });
+  for (auto& t : threads) t.join();
+  return r;
+}
+
+LevelResult run_level(int port, const std::string& key, const std::map<std::string, int64_t>& ids,
+                      const std::vector<std::string>& probes, int clients) {
+  const LoadEvent event =
+      create_load_event(port, key, ids, clients, "load " + std::to_string(clients) + " clients");
+  const std::string& base = event.base;
+  const std::vector<std::string>& tokens = event.tokens;
   LevelResult r;
   r.clients = clients;
   r.requests = probes.size();
@@ -287,6 +352,8 @@ int main(int argc, char** argv) try {
     }
     ids = enrol_all(server.port(), server.admin_key(), people, args.people,
                     args.work / "refused.txt");
+    std::set<std::string> in_database;
+    for (const auto& [name, id] : ids) in_database.insert(name);
     // An earlier, larger run may have enrolled more: the event takes the
     // first `people` of them in candidate order.
     std::map<std::string, int64_t> event_ids;
@@ -302,6 +369,24 @@ int main(int argc, char** argv) try {
     for (const int clients : args.levels) {
       levels.push_back(run_level(server.port(), server.admin_key(), ids, probes, clients));
       std::cerr << "  " << clients << " clients: " << levels.back().seconds << " s\n";
+    }
+    if (args.strangers > 0) {
+      // The last people of the candidate order, none of them in the database:
+      // one photo each.
+      std::vector<std::string> photos;
+      for (auto it = people.rbegin(); it != people.rend() && photos.size() < args.strangers; ++it)
+        if (!in_database.count(it->name)) photos.push_back(read_text(it->photos[0]));
+      auto s = run_strangers(server.port(), server.admin_key(), ids, photos, 4);
+      std::sort(s.nearest.begin(), s.nearest.end());
+      std::cout << std::fixed << std::setprecision(3) << "strangers: " << s.photos
+                << " photos of people never enrolled against the " << ids.size()
+                << "-person event (threshold " << s.threshold << "): accepted " << s.accepted
+                << " (FPIR " << 100.0 * s.accepted / std::max<size_t>(1, s.photos - s.no_face)
+                << "% of those with a face), no face " << s.no_face << ", errors " << s.errors
+                << "; nearest distances:";
+      for (size_t i = 0; i < std::min<size_t>(5, s.nearest.size()); ++i)
+        std::cout << " " << s.nearest[i];
+      std::cout << "\n";
     }
   }
   // The server is stopped: the engines now have the cores to themselves, as
