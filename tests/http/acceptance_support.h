@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
@@ -81,8 +82,11 @@ inline std::string base64(const std::string& bytes) {
 // data folder's parent, so a failure can show the server's log.
 class ServerProcess {
  public:
-  ServerProcess(fs::path data_dir, std::vector<std::string> extra_args = {})
-      : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+  // Added to the server's environment (FACECHECK_* settings).
+  using Environment = std::vector<std::pair<std::string, std::string>>;
+
+  ServerProcess(fs::path data_dir, std::vector<std::string> extra_args = {}, Environment env = {})
+      : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), env_(std::move(env)) {}
   ~ServerProcess() { stop(); }
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -106,6 +110,14 @@ class ServerProcess {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    // The environment is built here, not in the child, which may only make
+    // async-signal-safe calls.
+    std::vector<std::string> env_entries;
+    for (char** e = environ; *e; ++e) env_entries.emplace_back(*e);
+    for (const auto& [name, value] : env_) env_entries.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (auto& e : env_entries) envp.push_back(e.data());
+    envp.push_back(nullptr);
     const std::string out_path = stdout_path_.string(), err_path = stderr_path_.string();
     // Buffered output would otherwise be written twice, by the child too.
     std::cout.flush();
@@ -119,7 +131,7 @@ class ServerProcess {
       const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (out_fd < 0 || err_fd < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) ::_exit(126);
-      ::execv(argv[0], argv.data());
+      ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -133,38 +145,33 @@ class ServerProcess {
           return true;
         }
       }
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
+      if (reap()) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;
   }
 
-  // SIGTERM and wait (a graceful stop); SIGKILL if it does not stop.
-  void stop() {
-    if (pid_ <= 0) return;
+  // SIGTERM and wait up to `grace` (a graceful stop); SIGKILL if it does not
+  // stop. Returns the exit status (-1 when it had to be killed).
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds(10)) {
+    if (pid_ <= 0) return exit_status_;
     ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 200; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (reap()) return exit_status_;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     kill9();
+    return exit_status_;
   }
 
   // `kill -9`: no chance to flush or close anything.
   void kill9() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
+    ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
+    exit_status_ = -1;
   }
 
   int port() const { return port_; }
@@ -178,14 +185,54 @@ class ServerProcess {
   std::string log() const {
     return "stdout:\n" + read_text(stdout_path_) + "\nstderr:\n" + read_text(stderr_path_);
   }
+  std::string stderr_text() const { return read_text(stderr_path_); }
 
  private:
+  // True (with the exit status kept) once the process has ended.
+  bool reap() {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_ = -1;
+    return true;
+  }
+
   fs::path data_dir_;
   std::vector<std::string> extra_args_;
+  Environment env_;
+  int exit_status_ = -1;
   fs::path stdout_path_, stderr_path_;
   pid_t pid_ = -1;
   int port_ = 0;
   int starts_ = 0;
+};
+
+// One server shared by every test of a suite: started from
+// SetUpTestSuite (unless the inputs are missing, which each test's
+// REQUIRE_ACCEPTANCE_INPUTS then reports), stopped from TearDownTestSuite.
+class SuiteServer {
+ public:
+  void start(const std::string& name, std::vector<std::string> args) {
+    if (!inputs_available()) return;
+    dir_ = std::make_unique<TempDir>(name);
+    server_ = std::make_unique<ServerProcess>(dir_->path() / "data", std::move(args));
+    started_ = server_->start();
+  }
+  void stop() {
+    server_.reset();
+    dir_.reset();
+    started_ = false;
+  }
+  bool started() const { return started_; }
+  ServerProcess& server() { return *server_; }
+  std::string log() const { return server_ ? server_->log() : "(never started)"; }
+
+ private:
+  static bool inputs_available();
+
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<ServerProcess> server_;
+  bool started_ = false;
 };
 
 // An answer: status (0 when the request failed at the socket), body, and
@@ -442,6 +489,13 @@ inline EnrolOutcome enrol_lfw_person(Api& api, int64_t event_id, const LfwPerson
     }
   }
   return out;
+}
+
+// What REQUIRE_ACCEPTANCE_INPUTS checks, as a value.
+inline bool SuiteServer::inputs_available() {
+  return fs::exists(facecheck::testing::data_dir() / "README.md") &&
+         fs::exists(facecheck::testing::models_dir() / "face_recognition_model.bin") &&
+         lfw_available() && fs::exists(FACECHECK_BINARY);
 }
 
 }  // namespace facecheck::acceptance

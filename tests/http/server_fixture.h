@@ -1,62 +1,51 @@
 // Runs the real `facecheck serve` binary as a child process on a free
 // loopback port with a temporary data folder, for tests that talk HTTP to
-// it. The server picks the port itself (--port 0) and prints it; the admin
-// key comes from DIR/admin-key.txt, as a deployment script would read it.
+// it through httplib directly. The server picks the port itself (--port 0)
+// and prints it; the admin key comes from DIR/admin-key.txt, as a
+// deployment script would read it.
 #pragma once
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "http/acceptance_support.h"
 #include "test_support.h"
 
 namespace facecheck::testing {
 
+// A server on its own temporary data folder, started at construction (check
+// ok()/error()) and ready once it answers /healthz. The process handling is
+// acceptance::ServerProcess's; this adds the folder and httplib clients.
 class ServerProcess {
  public:
-  using Environment = std::vector<std::pair<std::string, std::string>>;
+  using Environment = acceptance::ServerProcess::Environment;
 
   // `env` is added to the server's environment (FACECHECK_* settings).
-  explicit ServerProcess(std::vector<std::string> extra_args = {}, Environment env = {}) {
-    char dir_template[] = "/tmp/facecheck-http-XXXXXX";
-    if (!mkdtemp(dir_template)) {
-      error_ = "mkdtemp failed";
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, Environment env = {})
+      : dir_("facecheck-http"),
+        process_(dir_.path() / "data", std::move(extra_args), std::move(env)) {
+    if (!process_.start(std::chrono::seconds(60))) {
+      error_ = "server did not start:\n" + process_.log();
       return;
     }
-    root_ = dir_template;
-    start(std::move(extra_args), env);
-    if (error_.empty()) wait_until_ready();
+    if (!client()->Get("/healthz")) error_ = "server does not answer /healthz:\n" + process_.log();
   }
-
-  ~ServerProcess() {
-    stop();
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
-  }
-
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
 
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
-  int port() const { return port_; }
-  const std::string& admin_key() const { return admin_key_; }
-  std::filesystem::path data_dir() const { return root_ / "data"; }
-  std::string stderr_text() const { return read_bytes(root_ / "stderr.txt"); }
+  int port() const { return process_.port(); }
+  std::string admin_key() const { return process_.admin_key(); }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+  std::string stderr_text() const { return process_.stderr_text(); }
 
   std::unique_ptr<httplib::Client> client(int read_timeout_seconds = 30) const {
-    auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", port());
     c->set_connection_timeout(5);
     c->set_read_timeout(read_timeout_seconds);
     c->set_write_timeout(30);
@@ -65,83 +54,11 @@ class ServerProcess {
 
   // SIGTERM, then SIGKILL after `grace`. Returns the exit status (-1 when it
   // had to be killed or was not running).
-  int stop(std::chrono::seconds grace = std::chrono::seconds(10)) {
-    if (pid_ <= 0) return exit_status_;
-    kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (reap()) return exit_status_;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    exit_status_ = -1;
-    return exit_status_;
-  }
+  int stop(std::chrono::seconds grace = std::chrono::seconds(10)) { return process_.stop(grace); }
 
  private:
-  void start(std::vector<std::string> extra_args, const Environment& env) {
-    std::vector<std::string> args = {
-        FACECHECK_BINARY, "serve", "--data",      data_dir().string(),
-        "--port",         "0",     "--models",    models_dir().string(),
-        "--workers",      "2",     "--log-level", "warn"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    const std::string out = (root_ / "stdout.txt").string();
-    const std::string err = (root_ / "stderr.txt").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      // The test process has no other threads yet, so the child may allocate.
-      const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (out_fd < 0 || err_fd < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
-      for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    if (pid_ < 0) error_ = "fork failed";
-  }
-
-  bool reap() {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    pid_ = -1;
-    return true;
-  }
-
-  // The port from "listening on http://127.0.0.1:PORT", then /healthz.
-  void wait_until_ready() {
-    static const std::regex listening(R"(listening on http://[^:]+:(\d+))");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (reap()) {
-        error_ = "server exited with " + std::to_string(exit_status_) + ":\n" + stderr_text();
-        return;
-      }
-      std::smatch m;
-      const std::string out = read_bytes(root_ / "stdout.txt");
-      if (std::regex_search(out, m, listening)) {
-        port_ = std::stoi(m[1]);
-        if (client()->Get("/healthz")) {
-          admin_key_ = read_bytes(data_dir() / "admin-key.txt");
-          while (!admin_key_.empty() && std::isspace(admin_key_.back())) admin_key_.pop_back();
-          return;
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    error_ = "server did not become ready within 60 s:\n" + stderr_text();
-  }
-
-  std::filesystem::path root_;
-  pid_t pid_ = -1;
-  int exit_status_ = -1;
-  int port_ = 0;
-  std::string admin_key_;
+  acceptance::TempDir dir_;
+  acceptance::ServerProcess process_;
   std::string error_;
 };
 

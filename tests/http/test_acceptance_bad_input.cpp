@@ -54,36 +54,26 @@ std::string png_claiming(uint32_t width, uint32_t height) {
 
 class BadInput : public ::testing::Test {
  protected:
+  // A 1 MiB body limit makes "too large" cheap to send.
   static void SetUpTestSuite() {
-    if (!fs::exists(facecheck::testing::models_dir() / "face_recognition_model.bin") ||
-        !fs::exists(facecheck::testing::data_dir() / "README.md") || !fs::exists(FACECHECK_BINARY))
-      return;
-    dir_ = new TempDir("facecheck-accept-bad");
-    // A 1 MiB body limit makes "too large" cheap to send.
-    server_ = new ServerProcess(dir_->path() / "data",
-                                {"--workers", "1", "--kiosk-rps", "0", "--max-body-mb", "1"});
-    started_ = server_->start();
+    suite_.start("facecheck-accept-bad",
+                 {"--workers", "1", "--kiosk-rps", "0", "--max-body-mb", "1"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-    server_ = nullptr;
-    dir_ = nullptr;
-  }
+  static void TearDownTestSuite() { suite_.stop(); }
 
   void SetUp() override {
     REQUIRE_ACCEPTANCE_INPUTS();
     if (!fs::exists(imgtools() / "einstein.gif"))
       GTEST_SKIP() << "imgtools_test images not found in " << imgtools();
-    ASSERT_TRUE(started_) << "the server did not start\n" << server_->log();
-    admin_ = std::make_unique<Api>(server_->port(), server_->admin_key());
+    ASSERT_TRUE(suite_.started()) << "the server did not start\n" << suite_.log();
+    admin_ = std::make_unique<Api>(suite_.server().port(), suite_.server().admin_key());
     const Reply e = admin_->post_json("/api/v1/events", open_event_body("bad input"));
     ASSERT_EQ(e.status, 201) << e.body;
     event_ = e.data()["id"].get<int64_t>();
     const Reply k =
         admin_->post_json("/api/v1/events/" + std::to_string(event_) + "/kiosks", {{"name", "k"}});
     ASSERT_EQ(k.status, 201) << k.body;
-    kiosk_ = std::make_unique<Api>(server_->port(), k.data()["token"].get<std::string>());
+    kiosk_ = std::make_unique<Api>(suite_.server().port(), k.data()["token"].get<std::string>());
     // Two enrolled attendees, one of them checked in, so the export and
     // the stats have something to lose.
     const auto people = lfw_identify_people();
@@ -138,19 +128,13 @@ class BadInput : public ::testing::Test {
     }
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  static bool started_;
+  static inline SuiteServer suite_;
   std::unique_ptr<Api> admin_, kiosk_;
   int64_t event_ = 0;
   std::vector<int64_t> people_;
   fs::path probe_;
   int requests_ = 0;
 };
-
-TempDir* BadInput::dir_ = nullptr;
-ServerProcess* BadInput::server_ = nullptr;
-bool BadInput::started_ = false;
 
 TEST_F(BadInput, BrokenAndUnsupportedImagesChangeNothing) {
   const std::string before = snapshot();

@@ -12,23 +12,13 @@ namespace {
 class KioskScope : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!fs::exists(facecheck::testing::models_dir() / "face_recognition_model.bin") ||
-        !fs::exists(facecheck::testing::data_dir() / "README.md") || !fs::exists(FACECHECK_BINARY))
-      return;
-    dir_ = new TempDir("facecheck-accept-kiosk");
-    server_ = new ServerProcess(dir_->path() / "data", {"--workers", "1", "--kiosk-rps", "0"});
-    started_ = server_->start();
+    suite_.start("facecheck-accept-kiosk", {"--workers", "1", "--kiosk-rps", "0"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-    server_ = nullptr;
-    dir_ = nullptr;
-  }
+  static void TearDownTestSuite() { suite_.stop(); }
   void SetUp() override {
     REQUIRE_ACCEPTANCE_INPUTS();
-    ASSERT_TRUE(started_) << "the server did not start\n" << server_->log();
-    admin_ = std::make_unique<Api>(server_->port(), server_->admin_key());
+    ASSERT_TRUE(suite_.started()) << "the server did not start\n" << suite_.log();
+    admin_ = std::make_unique<Api>(suite_.server().port(), suite_.server().admin_key());
     own_ = create_event("own");
     other_ = create_event("other");
     const Reply k =
@@ -125,20 +115,14 @@ class KioskScope : public ::testing::Test {
     EXPECT_EQ(admin_->get(ev(other_, "/stats")).data()["checked_in"], 0);
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  static bool started_;
+  static inline SuiteServer suite_;
   std::unique_ptr<Api> admin_;
   int64_t own_ = 0, other_ = 0, kiosk_id_ = 0, person_ = 0;
   std::string token_, photo_;
 };
 
-TempDir* KioskScope::dir_ = nullptr;
-ServerProcess* KioskScope::server_ = nullptr;
-bool KioskScope::started_ = false;
-
 TEST_F(KioskScope, OwnEventKioskRoutesWork) {
-  Api kiosk(server_->port(), token_);
+  Api kiosk(suite_.server().port(), token_);
   const Reply me = kiosk.get("/api/v1/kiosk/me");
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(me.data()["kiosk"]["event_id"], own_);
@@ -148,19 +132,19 @@ TEST_F(KioskScope, OwnEventKioskRoutesWork) {
 }
 
 TEST_F(KioskScope, CannotReachAnotherEventOrAdminRoutes) {
-  Api kiosk(server_->port(), token_);
+  Api kiosk(suite_.server().port(), token_);
   expect_refused_everywhere(kiosk, 403, /*own_event_too=*/false);
   expect_untouched();
   // The stream's query-string token is scoped the same way.
-  Api anonymous(server_->port(), "");
+  Api anonymous(suite_.server().port(), "");
   EXPECT_EQ(anonymous.get(ev(other_, "/stream?token=" + token_)).status, 403);
 }
 
 TEST_F(KioskScope, RevokedTokenGets401Everywhere) {
   ASSERT_EQ(admin_->del("/api/v1/kiosks/" + std::to_string(kiosk_id_)).status, 204);
-  Api kiosk(server_->port(), token_);
+  Api kiosk(suite_.server().port(), token_);
   expect_refused_everywhere(kiosk, 401, /*own_event_too=*/true);
-  Api anonymous(server_->port(), "");
+  Api anonymous(suite_.server().port(), "");
   EXPECT_EQ(anonymous.get(ev(own_, "/stream?token=" + token_)).status, 401);
   // The revocation is listed, and the admin key still works.
   const Reply kiosks = admin_->get(ev(own_, "/kiosks"));
@@ -170,9 +154,9 @@ TEST_F(KioskScope, RevokedTokenGets401Everywhere) {
 }
 
 TEST_F(KioskScope, UnknownAndMissingCredentialsGet401) {
-  Api nobody(server_->port(), "");
-  Api forged(server_->port(), "kt_not_a_real_token");
-  Api forged_admin(server_->port(), "ak_not_a_real_key");
+  Api nobody(suite_.server().port(), "");
+  Api forged(suite_.server().port(), "kt_not_a_real_token");
+  Api forged_admin(suite_.server().port(), "ak_not_a_real_key");
   for (Api* api : {&nobody, &forged, &forged_admin}) {
     EXPECT_EQ(api->get("/api/v1/events").status, 401);
     EXPECT_EQ(api->get(ev(own_, "/stats")).status, 401);
@@ -183,7 +167,7 @@ TEST_F(KioskScope, UnknownAndMissingCredentialsGet401) {
 TEST_F(KioskScope, RevokedAdminKeyGets401) {
   const Reply created = admin_->post_json("/api/v1/admin/keys", {{"name", "temporary"}});
   ASSERT_EQ(created.status, 201) << created.body;
-  Api second(server_->port(), created.data()["secret"].get<std::string>());
+  Api second(suite_.server().port(), created.data()["secret"].get<std::string>());
   EXPECT_EQ(second.get("/api/v1/events").status, 200);
   const int64_t id = created.data()["key"]["id"].get<int64_t>();
   ASSERT_EQ(admin_->del("/api/v1/admin/keys/" + std::to_string(id)).status, 204);

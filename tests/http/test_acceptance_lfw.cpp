@@ -49,23 +49,12 @@ std::string summary(std::vector<double> v) {
 class LfwAcceptance : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!fs::exists(facecheck::testing::data_dir() / "README.md") ||
-        !fs::exists(facecheck::testing::models_dir() / "face_recognition_model.bin") ||
-        !lfw_available() || !fs::exists(FACECHECK_BINARY))
-      return;
-    dir_ = new TempDir("facecheck-accept-lfw");
-    server_ = new ServerProcess(dir_->path() / "data", {"--workers", "2", "--kiosk-rps", "0"});
-    started_ = server_->start();
+    suite_.start("facecheck-accept-lfw", {"--workers", "2", "--kiosk-rps", "0"});
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-    server_ = nullptr;
-    dir_ = nullptr;
-  }
+  static void TearDownTestSuite() { suite_.stop(); }
   void SetUp() override {
     REQUIRE_ACCEPTANCE_INPUTS();
-    ASSERT_TRUE(started_) << "the server did not start\n" << server_->log();
+    ASSERT_TRUE(suite_.started()) << "the server did not start\n" << suite_.log();
   }
 
   // Runs the probes from kClients threads, each with its own connection.
@@ -76,7 +65,7 @@ class LfwAcceptance : public ::testing::Test {
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
       clients.emplace_back([&] {
-        Api kiosk(server_->port(), token);
+        Api kiosk(suite_.server().port(), token);
         const std::string path = "/api/v1/events/" + std::to_string(event_id) + "/checkin";
         for (size_t i = next++; i < probes.size(); i = next++) {
           const Reply r = kiosk.post_image(path, read_text(probes[i].photo));
@@ -101,18 +90,12 @@ class LfwAcceptance : public ::testing::Test {
     return results;
   }
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  static bool started_;
+  static inline SuiteServer suite_;
 };
-
-TempDir* LfwAcceptance::dir_ = nullptr;
-ServerProcess* LfwAcceptance::server_ = nullptr;
-bool LfwAcceptance::started_ = false;
 
 TEST_F(LfwAcceptance, OpenSetCheckIn) {
   const auto t0 = std::chrono::steady_clock::now();
-  Api admin(server_->port(), server_->admin_key());
+  Api admin(suite_.server().port(), suite_.server().admin_key());
   const Reply event = admin.post_json("/api/v1/events", open_event_body("LFW acceptance"));
   ASSERT_EQ(event.status, 201) << event.body;
   const int64_t event_id = event.data()["id"].get<int64_t>();
@@ -132,7 +115,7 @@ TEST_F(LfwAcceptance, OpenSetCheckIn) {
     std::vector<std::thread> workers;
     for (int c = 0; c < kClients; ++c)
       workers.emplace_back([&] {
-        Api api(server_->port(), server_->admin_key());
+        Api api(suite_.server().port(), suite_.server().admin_key());
         for (size_t i = next++; i < kEnrolled; i = next++)
           enrolled[i] = enrol_lfw_person(api, event_id, people[i], 3);
       });
