@@ -1,6 +1,5 @@
 const config = require('../config')
-const api = require('../utils/api')
-const { createWx, renderPage, text, tap, flush } = require('./helpers')
+const { freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
 
 const WELCOME = '欢迎, 张三 / Welcome, 张三'
 const NOT_RECOGNISED = '未识别，请到服务台 / Not recognised, please see the desk'
@@ -25,11 +24,7 @@ async function open() {
 }
 
 beforeEach(() => {
-  jest.useFakeTimers()
-  m = createWx()
-  global.wx = m.wx
-  config.eventId = 7
-  api._reset()
+  m = freshPageWorld()
 })
 
 afterEach(() => {

@@ -93,4 +93,15 @@ async function flush(ms = 0) {
   await jest.advanceTimersByTimeAsync(ms)
 }
 
-module.exports = { createWx, renderPage, text, tap, flush }
+// What every page test starts from: fake timers, a fresh fake wx as the
+// global, the configured event 7 and no cached API state.
+function freshPageWorld() {
+  jest.useFakeTimers()
+  const m = createWx()
+  global.wx = m.wx
+  require('../config').eventId = 7
+  require('../utils/api')._reset()
+  return m
+}
+
+module.exports = { createWx, freshPageWorld, renderPage, text, tap, flush }

@@ -1,6 +1,5 @@
 const config = require('../config')
-const api = require('../utils/api')
-const { createWx, renderPage, text, tap, flush } = require('./helpers')
+const { freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
 
 let m
 let page
@@ -17,11 +16,7 @@ async function openWithPhoto(name) {
 }
 
 beforeEach(() => {
-  jest.useFakeTimers()
-  m = createWx()
-  global.wx = m.wx
-  config.eventId = 7
-  api._reset()
+  m = freshPageWorld()
 })
 
 afterEach(() => jest.useRealTimers())

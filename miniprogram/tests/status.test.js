@@ -1,6 +1,5 @@
 const config = require('../config')
-const api = require('../utils/api')
-const { createWx, renderPage, text, flush } = require('./helpers')
+const { freshPageWorld, renderPage, text, flush } = require('./helpers')
 
 let m
 let page
@@ -14,11 +13,7 @@ const stats = (checkedIn) => ({
 })
 
 beforeEach(() => {
-  jest.useFakeTimers()
-  m = createWx()
-  global.wx = m.wx
-  config.eventId = 7
-  api._reset()
+  m = freshPageWorld()
   page = renderPage('status')
   page.instance.onLoad({})
   page.instance.onShow()

@@ -57,11 +57,11 @@ function fromFailure(err) {
   return apiError('network', msg)
 }
 
-function get(path) {
+// Calls a wx network API (request or uploadFile) with the shared options
+// and turns its callbacks into a promise of the parsed answer.
+function call(apiName, options) {
   return new Promise((resolve, reject) => {
-    wx.request({
-      url: url(path),
-      method: 'GET',
+    wx[apiName](Object.assign({}, options, {
       header: headers(),
       timeout: config.timeoutMs,
       success: (res) => {
@@ -72,29 +72,21 @@ function get(path) {
         }
       },
       fail: (err) => reject(fromFailure(err))
-    })
+    }))
   })
+}
+
+function get(path) {
+  return call('request', { url: url(path), method: 'GET' })
 }
 
 // Multipart upload of a local file as field `image`, plus text fields.
 function upload(path, filePath, formData) {
-  return new Promise((resolve, reject) => {
-    wx.uploadFile({
-      url: url(path),
-      filePath,
-      name: 'image',
-      formData: formData || {},
-      header: headers(),
-      timeout: config.timeoutMs,
-      success: (res) => {
-        try {
-          resolve(fromResponse(res))
-        } catch (e) {
-          reject(e)
-        }
-      },
-      fail: (err) => reject(fromFailure(err))
-    })
+  return call('uploadFile', {
+    url: url(path),
+    filePath,
+    name: 'image',
+    formData: formData || {}
   })
 }
 

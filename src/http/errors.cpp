@@ -36,9 +36,7 @@ int image_status(vision::ImageErrorCode code) {
 Mapped map_exception(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
-  } catch (const HttpError& e) {
-    return {e.status, e.code, e.what(), e.details};
-  } catch (const checkin::DomainError& e) {
+  } catch (const checkin::DomainError& e) {  // and HttpError
     return {e.status, e.code, e.what(), e.details};
   } catch (const checkin::EngineBusy& e) {
     return {503, "engines_busy", e.what()};

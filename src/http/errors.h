@@ -12,20 +12,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "checkin/domain_error.h"
+
 namespace facecheck::http {
 
-// A refusal decided by the HTTP layer itself (auth, bad input, limits).
-struct HttpError : std::runtime_error {
-  HttpError(int status, std::string code, const std::string& message,
-            nlohmann::json details = nullptr)
-      : std::runtime_error(message),
-        status(status),
-        code(std::move(code)),
-        details(std::move(details)) {}
-  int status;
-  std::string code;
-  nlohmann::json details;
-};
+// A refusal decided by the HTTP layer itself (auth, bad input, limits). It
+// carries what a domain refusal carries (status, machine code, message,
+// details), so it is the same type and one catch maps both.
+using HttpError = checkin::DomainError;
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 
