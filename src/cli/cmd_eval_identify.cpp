@@ -153,33 +153,17 @@ Stages choose_stages(const EvalIdentifyArgs& args) {
   return stages;
 }
 
-// Enrolment under check-in's rules: each person's photos are tried in order
-// until `templates` are accepted. Returns the accepted templates' embeddings;
-// refused photos go to `refused` (path -> problem).
-std::map<std::string, vision::Embedding> enrol_with_gate(
-    const EvalIdentifyArgs& args, const Stage& stage, const std::vector<eval::LabelledImage>& list,
-    std::map<std::string, std::string>& refused) {
+// Enrolment under check-in's rules (eval::enrol_in_order), everybody in
+// parallel.
+eval::GatedEnrolment enrol_with_gate(const EvalIdentifyArgs& args, const Stage& stage,
+                                     const std::vector<eval::LabelledImage>& list) {
   const auto people = eval::group_by_identity(list);
-  std::vector<std::vector<std::pair<std::string, eval::EnrolAttempt>>> tried(people.size());
+  std::vector<eval::EnrolAttempts> tried(people.size());
   for_each_with_engine(people.size(), args.threads, "enrolling", [&](auto& engine, size_t i) {
-    size_t accepted = 0;
-    for (const auto& path : people[i].second) {
-      if (accepted == args.templates) break;
-      const cv::Mat image = vision::read_image_file(std::filesystem::path(args.images) / path);
-      auto attempt = eval::try_enrol(engine, image, stage.detect, *stage.enrol_gate, stage.embed);
-      accepted += attempt.accepted;
-      tried[i].emplace_back(path, std::move(attempt));
-    }
+    tried[i] = eval::enrol_in_order(engine, people[i].second, args.images, args.templates,
+                                    stage.detect, *stage.enrol_gate, stage.embed);
   });
-  std::map<std::string, vision::Embedding> enrolled;
-  for (const auto& person : tried)
-    for (const auto& [path, attempt] : person) {
-      if (attempt.accepted)
-        enrolled[path] = attempt.embedding;
-      else
-        refused[path] = attempt.problem;
-    }
-  return enrolled;
+  return eval::sort_attempts(tried);
 }
 
 void run_eval_identify(const EvalIdentifyArgs& args) {
@@ -195,9 +179,10 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
   }
 
   const auto stages = choose_stages(args);
-  std::map<std::string, std::string> refused;
-  std::map<std::string, vision::Embedding> enrolled;
-  if (stages.enrol.enrol_gate) enrolled = enrol_with_gate(args, stages.enrol, list, refused);
+  eval::GatedEnrolment gated;
+  if (stages.enrol.enrol_gate) gated = enrol_with_gate(args, stages.enrol, list);
+  const auto& refused = gated.refused;
+  const auto& enrolled = gated.enrolled;
   eval::IdentifyProtocol protocol;
   try {
     eval::ProtocolOptions options{args.templates, args.first_probe, {}};

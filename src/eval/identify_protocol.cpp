@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "vision/image_decoder.h"
+
 namespace facecheck::eval {
 namespace {
 
@@ -200,6 +202,34 @@ EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,
   attempt.accepted = face.quality.acceptable();
   if (!attempt.accepted) attempt.problem = face.quality.problems.front();
   return attempt;
+}
+
+EnrolAttempts enrol_in_order(vision::FaceEngine& engine, const std::vector<std::string>& photos,
+                             const std::filesystem::path& images_dir, size_t templates,
+                             const vision::DetectOptions& detect,
+                             const vision::QualityThresholds& quality,
+                             const vision::EmbedOptions& embed) {
+  EnrolAttempts tried;
+  size_t accepted = 0;
+  for (const auto& path : photos) {
+    if (accepted == templates) break;
+    const cv::Mat image = vision::read_image_file(images_dir / path);
+    tried.emplace_back(path, try_enrol(engine, image, detect, quality, embed));
+    accepted += tried.back().second.accepted;
+  }
+  return tried;
+}
+
+GatedEnrolment sort_attempts(const std::vector<EnrolAttempts>& people) {
+  GatedEnrolment out;
+  for (const auto& person : people)
+    for (const auto& [path, attempt] : person) {
+      if (attempt.accepted)
+        out.enrolled[path] = attempt.embedding;
+      else
+        out.refused[path] = attempt.problem;
+    }
+  return out;
 }
 
 }  // namespace facecheck::eval

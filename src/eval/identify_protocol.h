@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eval/identification.h"
@@ -114,5 +116,22 @@ struct EnrolAttempt {
 EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,
                        const vision::DetectOptions& detect,
                        const vision::QualityThresholds& quality, const vision::EmbedOptions& embed);
+
+// One person's enrolment under check-in's rules: `photos` are tried in
+// order until `templates` are accepted. Every attempt is returned, in order.
+using EnrolAttempts = std::vector<std::pair<std::string, EnrolAttempt>>;
+EnrolAttempts enrol_in_order(vision::FaceEngine& engine, const std::vector<std::string>& photos,
+                             const std::filesystem::path& images_dir, size_t templates,
+                             const vision::DetectOptions& detect,
+                             const vision::QualityThresholds& quality,
+                             const vision::EmbedOptions& embed);
+
+// Everybody's attempts sorted into the accepted templates' embeddings and
+// the refused photos (path -> problem).
+struct GatedEnrolment {
+  std::map<std::string, vision::Embedding> enrolled;
+  std::map<std::string, std::string> refused;
+};
+GatedEnrolment sort_attempts(const std::vector<EnrolAttempts>& people);
 
 }  // namespace facecheck::eval

@@ -73,23 +73,16 @@ TEST(EvalIdentifyLfw, SmallGalleryIdentifiesAndKeepsStrangersOut) {
 
   // Enrol: each person's photos in order until one is accepted.
   const auto people = eval::group_by_identity(list);
-  std::vector<std::vector<std::pair<std::string, eval::EnrolAttempt>>> tried(people.size());
+  std::vector<eval::EnrolAttempts> tried(people.size());
   on_two_engines(people.size(), [&](vision::FaceEngine& engine, size_t i) {
-    for (const auto& path : people[i].second) {
-      tried[i].emplace_back(path, eval::try_enrol(engine, lfw_image(path), product.enrol_detector,
-                                                  product.enrol_quality, product.enrol_embed));
-      if (tried[i].back().second.accepted) break;
-    }
+    tried[i] =
+        eval::enrol_in_order(engine, people[i].second, lfw / "images", 1, product.enrol_detector,
+                             product.enrol_quality, product.enrol_embed);
   });
+  const auto gated = eval::sort_attempts(tried);
+  const auto& enrolled = gated.enrolled;
   eval::ProtocolOptions options;
-  std::map<std::string, vision::Embedding> enrolled;
-  for (const auto& person : tried)
-    for (const auto& [path, attempt] : person) {
-      if (attempt.accepted)
-        enrolled[path] = attempt.embedding;
-      else
-        options.not_enrollable.insert(path);
-    }
+  for (const auto& r : gated.refused) options.not_enrollable.insert(r.first);
   const auto protocol = eval::build_protocol(list, unknowns, options);
   ASSERT_EQ(protocol.gallery.size(), kPeople);
   ASSERT_EQ(protocol.nonmated.size(), kUnknowns);
