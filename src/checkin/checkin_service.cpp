@@ -49,11 +49,11 @@ cv::Mat CheckinService::decode(std::string_view image) const {
   }
 }
 
-CheckinService::Threshold CheckinService::threshold_for(const storage::Event& event) {
+CheckinService::Threshold CheckinService::threshold_for(const storage::Event& event,
+                                                        size_t templates) const {
   if (event.match_threshold) return {static_cast<float>(*event.match_threshold), "event"};
   if (settings_.match_threshold) return {*settings_.match_threshold, "server"};
-  return {open_set_threshold(galleries_.event(event.id)->size(), settings_.target_fpir),
-          "event size"};
+  return {open_set_threshold(templates, settings_.target_fpir), "event size"};
 }
 
 void CheckinService::require_checkin_open(const storage::Event& event) const {
@@ -144,7 +144,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
     return found;
   });
   const auto gallery = galleries_.event(event_id);
-  const Threshold policy = threshold_for(event);
+  const Threshold policy = threshold_for(event, gallery->size());
   const float threshold = policy.value;
   json results = json::array();
   for (const auto& face : faces) {

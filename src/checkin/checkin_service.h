@@ -94,13 +94,14 @@ class CheckinService {
   std::string export_csv(storage::Id event_id);
   nlohmann::json stats(storage::Id event_id);
 
-  // The match threshold in force for the event now, and where it comes from
-  // ("event", "server" or "event size").
+  // The match threshold in force for the event whose gallery holds
+  // `templates` templates, and where it comes from ("event", "server" or
+  // "event size").
   struct Threshold {
     float value;
     const char* basis;
   };
-  Threshold threshold_for(const storage::Event& event);
+  Threshold threshold_for(const storage::Event& event, size_t templates) const;
   const CheckinSettings& settings() const { return settings_; }
   LiveFeed& live_feed() { return feed_; }
   storage::Store& store() { return store_; }

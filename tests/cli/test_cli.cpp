@@ -111,3 +111,50 @@ TEST(Cli, BadInputGetsAClearErrorNotACrash) {
                 .exit_code,
             0);
 }
+
+// `eval-pairs --errors` lists exactly the pairs its folds got wrong, among
+// them a pair of two different people labelled "same" on purpose.
+TEST(Cli, EvalPairsListsTheMisclassifiedPairs) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  const auto dir = std::filesystem::temp_directory_path() / "facecheck-cli-errors";
+  std::filesystem::create_directories(dir);
+  const auto pairs = dir / "pairs.tsv";
+  {
+    std::ofstream out(pairs);
+    out << "# img_a img_b same fold\n"
+        << "Abel_Pacheco/Abel_Pacheco_0001.jpg Abel_Pacheco/Abel_Pacheco_0004.jpg 1 1\n"
+        << "Abel_Pacheco/Abel_Pacheco_0001.jpg Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg 0 1\n"
+        << "Grant_Hackett/Grant_Hackett_0001.jpg Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg 1 1\n"
+        << "Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg 1 2\n"
+        << "Grant_Hackett/Grant_Hackett_0001.jpg Abel_Pacheco/Abel_Pacheco_0002.jpg 0 2\n"
+        << "Grant_Hackett/Grant_Hackett_0002.jpg Grant_Hackett/Grant_Hackett_0003.jpg 1 2\n";
+  }
+  const auto errors = dir / "errors.tsv";
+  const auto run = run_cli("eval-pairs --threads 1 --pairs " + pairs.string() + " --images " +
+                           data("lfw/images") + " --errors " + errors.string());
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  std::ifstream in(errors);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // As many rows as the folds' accuracies say were wrong (3 pairs a fold)...
+  const auto report = nlohmann::json::parse(run.out.substr(run.out.rfind("\n{") + 1));
+  double wrong = 0;
+  for (const auto& f : report["folds"]) wrong += 3 * (1 - f["accuracy"].get<double>());
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0].rfind("fold\tsame\tdistance", 0), 0u);
+  EXPECT_EQ(lines.size() - 1, static_cast<size_t>(std::lround(wrong)));
+  // ...and the mislabelled pair among them.
+  bool listed = false;
+  for (const auto& line : lines)
+    listed |= line.find("Grant_Hackett_0001.jpg\t") != std::string::npos &&
+              line.find("Akhmed_Zakayev_0003.jpg") != std::string::npos;
+  EXPECT_TRUE(listed);
+
+  // A file that cannot be written is a clear error, not a silent skip.
+  const auto bad =
+      run_cli("eval-pairs --threads 1 --pairs " + pairs.string() + " --images " +
+              data("lfw/images") + " --errors " + (dir / "no/such/dir/e.tsv").string());
+  EXPECT_NE(bad.exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
