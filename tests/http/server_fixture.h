@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "http/acceptance_support.h"
+#include "http/server_process.h"
 #include "test_support.h"
 
 namespace facecheck::testing {
