@@ -3,6 +3,7 @@
 // threshold a 1,000-person event needs. See docs/identification.md.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -43,6 +44,7 @@ struct EvalIdentifyArgs {
   std::string checkin_embed;  // with --checkin-pipeline: fastest, flip or full
   int threads = 2;
   float min_score = 0.5f;
+  std::string embeddings_out;  // optional TSV of every embedding, for offline study
 };
 
 void print_point(const char* name, const eval::OperatingPoint& p) {
@@ -75,6 +77,26 @@ json sweep(const eval::ScoredSearches& s) {
                     {"fpir", p.fpir},
                     {"pair_fmr", fmr},
                     {"fpir_estimate_n1000", est}});
+  }
+  return rows;
+}
+
+// Per attendee: checked in by any of their first 1, 2 or 3 photos (a kiosk
+// keeps taking photos until one works), at the given operating point.
+json per_attendee(const char* name, const eval::IdentifyProtocol& protocol,
+                  const eval::ScoredSearches& s, float threshold) {
+  std::vector<size_t> attendee;
+  for (const auto& probe : protocol.mated) attendee.push_back(probe.mate);
+  json rows = json::array();
+  std::cout << name << " (T " << threshold << "), attendees checked in by one of their first";
+  for (size_t photos = 1; photos <= 3; ++photos) {
+    const auto o = eval::attendee_outcome(s.mated, attendee, threshold, photos);
+    std::cout << " " << photos << ": " << o.checked_in << " (as someone else " << o.as_someone_else
+              << ")" << (photos < 3 ? "," : "\n");
+    rows.push_back({{"photos", photos},
+                    {"attendees", o.attendees},
+                    {"checked_in", o.checked_in},
+                    {"as_someone_else", o.as_someone_else}});
   }
   return rows;
 }
@@ -166,6 +188,27 @@ eval::GatedEnrolment enrol_with_gate(const EvalIdentifyArgs& args, const Stage& 
   return eval::sort_attempts(tried);
 }
 
+// --embeddings-out: one row per photo (role, identity, image, 128 numbers),
+// so decision rules other than a plain threshold can be studied offline on
+// exactly the embeddings this run measured.
+void write_embeddings(std::ofstream& out, const std::string& path,
+                      const eval::IdentifyProtocol& protocol,
+                      const std::vector<vision::Embedding>& embeddings) {
+  std::vector<std::pair<std::string, std::string>> role(protocol.images.size());
+  for (const auto& person : protocol.gallery)
+    for (size_t t : person.templates) role[t] = {"template", person.identity};
+  for (const auto& probe : protocol.mated)
+    role[probe.image] = {"mated", protocol.gallery[probe.mate].identity};
+  for (size_t i : protocol.nonmated) role[i] = {"nonmated", "-"};
+  out << "# role\tidentity\timage\tembedding (128 values)\n";
+  for (size_t i = 0; i < protocol.images.size(); ++i) {
+    out << role[i].first << '\t' << role[i].second << '\t' << protocol.images[i];
+    for (float v : embeddings[i]) out << '\t' << v;
+    out << '\n';
+  }
+  if (!out.flush()) throw CommandError("cannot write " + path);
+}
+
 void run_eval_identify(const EvalIdentifyArgs& args) {
   const std::filesystem::path list_path(args.list);
   const auto people_path = args.people.empty() ? list_path.parent_path() / "people.tsv"
@@ -176,6 +219,13 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
     unknowns = eval::pick_unknowns(eval::read_people(people_path), list, args.unknown, args.seed);
   } catch (const std::exception& e) {
     throw CommandError(e.what());
+  }
+
+  // Opened before the long work, so a path that cannot be written fails now.
+  std::ofstream embeddings_file;
+  if (!args.embeddings_out.empty()) {
+    embeddings_file.open(args.embeddings_out);
+    if (!embeddings_file) throw CommandError("cannot write " + args.embeddings_out);
   }
 
   const auto stages = choose_stages(args);
@@ -218,6 +268,8 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
   std::vector<vision::Embedding> embeddings;
   for (const auto& f : faces) embeddings.push_back(f.embedding);
 
+  if (embeddings_file.is_open())
+    write_embeddings(embeddings_file, args.embeddings_out, protocol, embeddings);
   const auto scored = eval::score_protocol(protocol, embeddings);
   const auto report =
       eval::evaluate_identification(scored.mated, scored.nonmated, scored.impostor,
@@ -247,6 +299,10 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
             << report.planned_pair_fmr << std::setprecision(4) << ", estimated FPIR "
             << report.planned_fpir_estimate << "\n";
   print_point("  N=1000 threshold", report.at_planned_size);
+  const json attendees_1pct =
+      per_attendee("FPIR <= 1%  ", protocol, scored, report.at_fpir_1pct.threshold);
+  const json attendees_n1000 =
+      per_attendee("N=1000      ", protocol, scored, report.at_planned_size.threshold);
   const json grid = sweep(scored);
 
   const json closest = closest_strangers(protocol, scored);
@@ -285,6 +341,8 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
                      {{"fpir_1pct", point_json(report.at_fpir_1pct)},
                       {"fpir_0_1pct", point_json(report.at_fpir_0_1pct)},
                       {"n1000", point_json(report.at_planned_size)}}},
+                    {"attendees_at_fpir_1pct", attendees_1pct},
+                    {"attendees_at_threshold_n1000", attendees_n1000},
                     {"sweep", grid},
                     {"closest_strangers", closest},
                     {"enrol_refusals", refusals},
@@ -334,6 +392,8 @@ void add_eval_identify_command(CLI::App& app) {
       ->check(CLI::IsMember({"fastest", "flip", "full"}));
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
+  cmd->add_option("--embeddings-out", args->embeddings_out,
+                  "Write every photo's role, identity and embedding to this TSV");
   cmd->callback([args] { run_eval_identify(*args); });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 namespace facecheck::eval {
@@ -82,6 +83,35 @@ float threshold_at_fpir(const std::vector<NonMatedSearch>& nonmated, double targ
   best.reserve(nonmated.size());
   for (const auto& s : nonmated) best.push_back(s.best_distance);
   return largest_threshold_at_rate(std::move(best), target_fpir);
+}
+
+AttendeeOutcome attendee_outcome(const std::vector<MatedSearch>& mated,
+                                 const std::vector<size_t>& attendee_of, float threshold,
+                                 size_t photos) {
+  if (mated.size() != attendee_of.size())
+    throw std::invalid_argument("attendee_outcome: one attendee per search expected");
+  if (photos == 0) throw std::invalid_argument("attendee_outcome: photos must be at least 1");
+  struct Tally {
+    size_t searches = 0;
+    bool right = false, wrong = false;
+  };
+  std::map<size_t, Tally> by_attendee;
+  for (size_t i = 0; i < mated.size(); ++i) {
+    Tally& t = by_attendee[attendee_of[i]];
+    if (t.searches++ >= photos) continue;
+    t.right = t.right || (mated[i].mate_rank == 1 && mated[i].mate_distance < threshold);
+    t.wrong = t.wrong || (mated[i].mate_rank != 1 && mated[i].best_other_distance < threshold);
+  }
+  AttendeeOutcome out;
+  out.attendees = by_attendee.size();
+  if (out.attendees == 0) return out;
+  for (const auto& [id, t] : by_attendee) {
+    out.checked_in += t.right ? 1 : 0;
+    out.as_someone_else += t.wrong ? 1 : 0;
+  }
+  out.checked_in /= static_cast<double>(out.attendees);
+  out.as_someone_else /= static_cast<double>(out.attendees);
+  return out;
 }
 
 double fpir_for_gallery_size(double pair_fmr, size_t gallery_size) {

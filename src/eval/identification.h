@@ -58,6 +58,24 @@ float largest_threshold_at_rate(std::vector<float> distances, double max_rate);
 // The largest threshold keeping FPIR at or under target_fpir.
 float threshold_at_fpir(const std::vector<NonMatedSearch>& nonmated, double target_fpir);
 
+// --- Per attendee ----------------------------------------------------------
+// FNIR counts photos. An organiser counts people: the kiosk keeps taking
+// photos (the Mini Program every 500 ms) until one checks the guest in, and
+// a check-in is recorded once per attendee. So the same searches are also
+// reported per attendee, over each attendee's first `photos` searches.
+struct AttendeeOutcome {
+  size_t attendees = 0;        // attendees with at least one search
+  double checked_in = 0;       // share with a search returning them below T
+  double as_someone_else = 0;  // share with a search returning ANOTHER person below T
+};
+
+// `attendee_of[i]` names the attendee of mated[i] (any id); an attendee's
+// searches count in the order they appear. Throws std::invalid_argument if
+// the two lists differ in length or `photos` is 0.
+AttendeeOutcome attendee_outcome(const std::vector<MatedSearch>& mated,
+                                 const std::vector<size_t>& attendee_of, float threshold,
+                                 size_t photos);
+
 // --- Larger galleries -----------------------------------------------------
 // A stranger is compared with every one of the N enrolled people and is
 // falsely identified if ANY of them is nearer than T. If each comparison is a

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "test_support.h"
 
@@ -155,6 +157,68 @@ TEST(Cli, EvalPairsListsTheMisclassifiedPairs) {
   const auto bad =
       run_cli("eval-pairs --threads 1 --pairs " + pairs.string() + " --images " +
               data("lfw/images") + " --errors " + (dir / "no/such/dir/e.tsv").string());
+  EXPECT_NE(bad.exit_code, 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  const auto dir = std::filesystem::temp_directory_path() / "facecheck-cli-identify";
+  std::filesystem::create_directories(dir);
+  const auto list = dir / "list.tsv";
+  {
+    std::ofstream out(list);
+    out << "# identity image\n";
+    for (const char* name : {"Angela_Bassett", "Ann_Veneman", "Bill_Frist"})
+      for (int i = 1; i <= 3; ++i)
+        out << name << "\t" << name << "/" << name << "_000" << i << ".jpg\n";
+  }
+  const auto tsv = dir / "embeddings.tsv";
+  const std::string common = "eval-identify --threads 1 --unknown 4 --list " + list.string() +
+                             " --images " + data("lfw/images") + " --people " +
+                             data("lfw/people.tsv");
+  const auto run = run_cli(common + " --embeddings-out " + tsv.string());
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const auto report = nlohmann::json::parse(run.out.substr(run.out.rfind("\n{") + 1));
+  ASSERT_EQ(report["gallery_size"], 3);
+  ASSERT_EQ(report["attendees_at_fpir_1pct"].size(), 3u);  // first 1, 2, 3 photos
+  double previous = 0;
+  for (const auto& row : report["attendees_at_fpir_1pct"]) {
+    EXPECT_EQ(row["attendees"], 3);
+    EXPECT_GE(row["checked_in"].get<double>(), previous);  // more photos never lose anybody
+    previous = row["checked_in"].get<double>();
+  }
+
+  // One row per photo: 3 templates, 6 mated searches, 4 strangers, each with
+  // its role, its person and the 128 numbers of its embedding.
+  std::map<std::string, int> roles;
+  std::ifstream in(tsv);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string role, identity, image;
+    std::getline(fields, role, '\t');
+    std::getline(fields, identity, '\t');
+    std::getline(fields, image, '\t');
+    ++roles[role];
+    if (role != "nonmated") {
+      EXPECT_EQ(image.rfind(identity + "/", 0), 0u) << line;
+    }
+    double norm = 0;
+    int values = 0;
+    for (double v; fields >> v; ++values) norm += v * v;
+    EXPECT_EQ(values, 128) << image;
+    // dlib's descriptors are not unit vectors; their length sits around 1.4.
+    EXPECT_GT(std::sqrt(norm), 0.5) << image;
+    EXPECT_LT(std::sqrt(norm), 3.0) << image;
+  }
+  EXPECT_EQ(roles["template"], 3);
+  EXPECT_EQ(roles["mated"], report["mated_probes"].get<int>());
+  EXPECT_EQ(roles["nonmated"], 4);
+
+  // A file that cannot be written fails before any photo is embedded.
+  const auto bad = run_cli(common + " --embeddings-out " + (dir / "no/such/e.tsv").string());
   EXPECT_NE(bad.exit_code, 0);
   std::filesystem::remove_all(dir);
 }

@@ -129,6 +129,30 @@ TEST(Identification, FormulaPredictsFpirForIndependentStrangers) {
   EXPECT_LT(r.at_planned_size.threshold, r.at_fpir_1pct.threshold);
 }
 
+TEST(Identification, AttendeeIsCheckedInByAnyOfTheirFirstPhotos) {
+  // Attendee 7: missed, then found. Attendee 3: missed twice, found on the
+  // third photo (beyond photos=2). Attendee 5: another person returned below
+  // T once, then found.
+  const std::vector<MatedSearch> mated = {
+      {0.55f, 0.70f, 1}, {0.40f, 0.70f, 1},                     // 7
+      {0.56f, 0.70f, 1}, {0.57f, 0.70f, 1}, {0.30f, 0.70f, 1},  // 3
+      {0.45f, 0.42f, 2}, {0.44f, 0.60f, 1},                     // 5
+  };
+  const std::vector<size_t> attendee = {7, 7, 3, 3, 3, 5, 5};
+  const auto two = attendee_outcome(mated, attendee, 0.5f, 2);
+  EXPECT_EQ(two.attendees, 3u);
+  EXPECT_DOUBLE_EQ(two.checked_in, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(two.as_someone_else, 1.0 / 3);
+  const auto one = attendee_outcome(mated, attendee, 0.5f, 1);
+  EXPECT_DOUBLE_EQ(one.checked_in, 0.0);
+  EXPECT_DOUBLE_EQ(one.as_someone_else, 1.0 / 3);
+  EXPECT_DOUBLE_EQ(attendee_outcome(mated, attendee, 0.5f, 3).checked_in, 1.0);
+  // A stricter threshold: the wrong person at 0.42 is no longer returned.
+  EXPECT_DOUBLE_EQ(attendee_outcome(mated, attendee, 0.41f, 3).as_someone_else, 0.0);
+  EXPECT_THROW(attendee_outcome(mated, {7, 7}, 0.5f, 2), std::invalid_argument);
+  EXPECT_THROW(attendee_outcome(mated, attendee, 0.5f, 0), std::invalid_argument);
+}
+
 TEST(Identification, ReportOnSeparatedBells) {
   std::mt19937 rng(7);
   std::normal_distribution<float> genuine(0.40f, 0.06f), stranger(0.75f, 0.05f);
