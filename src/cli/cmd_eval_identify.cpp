@@ -12,8 +12,10 @@
 #include <sstream>
 
 #include "checkin/checkin_service.h"
+#include "checkin/open_set_threshold.h"
 #include "cli/commands.h"
 #include "cli/worker_pool.h"
+#include "eval/event_size_study.h"
 #include "eval/identification.h"
 #include "eval/identify_protocol.h"
 #include "eval/labelled_face.h"
@@ -44,7 +46,9 @@ struct EvalIdentifyArgs {
   std::string checkin_embed;  // with --checkin-pipeline: fastest, flip or full
   int threads = 2;
   float min_score = 0.5f;
-  std::string embeddings_out;  // optional TSV of every embedding, for offline study
+  std::string embeddings_out;       // optional TSV of every embedding, for offline study
+  std::vector<size_t> event_sizes;  // random events of these sizes at the server's default
+  size_t events = 100;
 };
 
 void print_point(const char* name, const eval::OperatingPoint& p) {
@@ -97,6 +101,46 @@ json per_attendee(const char* name, const eval::IdentifyProtocol& protocol,
                     {"attendees", o.attendees},
                     {"checked_in", o.checked_in},
                     {"as_someone_else", o.as_someone_else}});
+  }
+  return rows;
+}
+
+// --event-sizes: random events of each size drawn from this gallery, at the
+// threshold `facecheck serve` would pick for them (eval/event_size_study.h).
+json event_size_rows(const EvalIdentifyArgs& args, const eval::IdentifyProtocol& protocol,
+                     const std::vector<vision::Embedding>& embeddings) {
+  json rows = json::array();
+  if (args.event_sizes.empty()) return rows;
+  std::cout << "random events at the server's default threshold (" << args.events
+            << " events per size; attendees counted by one of their first 2 photos):\n"
+            << "  people  threshold  photos in  attendees in  someone else  strangers in\n";
+  for (size_t size : args.event_sizes) {
+    eval::EventSizeStudy study;
+    study.event_size = size;
+    study.events = args.events;
+    study.seed = args.seed;
+    study.threshold_for = [](size_t templates) { return checkin::open_set_threshold(templates); };
+    eval::EventSizeOutcome o;
+    try {
+      o = eval::study_event_size(protocol, embeddings, study);
+    } catch (const std::invalid_argument& e) {
+      throw CommandError(std::string("--event-sizes: ") + e.what());
+    }
+    std::cout << "  " << std::setw(6) << size << "  " << std::setw(9) << o.threshold << "  "
+              << std::setw(9) << o.photos_checked_in << "  " << std::setw(12)
+              << o.attendees_checked_in << "  " << std::setw(12) << o.attendees_as_someone_else
+              << "  " << std::setw(12) << o.fpir << "\n";
+    rows.push_back({{"event_size", size},
+                    {"events", o.events},
+                    {"threshold", o.threshold},
+                    {"attendee_searches", o.attendee_searches},
+                    {"photos_checked_in", o.photos_checked_in},
+                    {"photos_as_someone_else", o.photos_as_someone_else},
+                    {"attendees", o.attendees},
+                    {"attendees_checked_in", o.attendees_checked_in},
+                    {"attendees_as_someone_else", o.attendees_as_someone_else},
+                    {"stranger_searches", o.stranger_searches},
+                    {"fpir", o.fpir}});
   }
   return rows;
 }
@@ -242,6 +286,11 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
     throw CommandError(e.what());
   }
 
+  for (size_t size : args.event_sizes)
+    if (size > protocol.gallery.size())
+      throw CommandError("--event-sizes: " + std::to_string(size) + " is more than the " +
+                         std::to_string(protocol.gallery.size()) + " people enrolled");
+
   // Every photo is embedded once: templates already enrolled above are reused.
   std::vector<bool> is_template(protocol.images.size(), false);
   for (const auto& person : protocol.gallery)
@@ -304,6 +353,7 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
   const json attendees_n1000 =
       per_attendee("N=1000      ", protocol, scored, report.at_planned_size.threshold);
   const json grid = sweep(scored);
+  const json by_event_size = event_size_rows(args, protocol, embeddings);
 
   const json closest = closest_strangers(protocol, scored);
 
@@ -344,6 +394,7 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
                     {"attendees_at_fpir_1pct", attendees_1pct},
                     {"attendees_at_threshold_n1000", attendees_n1000},
                     {"sweep", grid},
+                    {"event_sizes", by_event_size},
                     {"closest_strangers", closest},
                     {"enrol_refusals", refusals},
                     {"enrol_refused_images", refused},
@@ -394,6 +445,13 @@ void add_eval_identify_command(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   cmd->add_option("--embeddings-out", args->embeddings_out,
                   "Write every photo's role, identity and embedding to this TSV");
+  cmd->add_option("--event-sizes", args->event_sizes,
+                  "Also draw random events of these sizes (people) from the gallery and report "
+                  "them at the server's default threshold for their size")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--events", args->events, "Random events drawn per --event-sizes size")
+      ->check(CLI::Range(1, 100000));
   cmd->callback([args] { run_eval_identify(*args); });
 }
 

@@ -178,7 +178,8 @@ TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
   const std::string common = "eval-identify --threads 1 --unknown 4 --list " + list.string() +
                              " --images " + data("lfw/images") + " --people " +
                              data("lfw/people.tsv");
-  const auto run = run_cli(common + " --embeddings-out " + tsv.string());
+  const auto run =
+      run_cli(common + " --embeddings-out " + tsv.string() + " --event-sizes 2,3 --events 5");
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const auto report = nlohmann::json::parse(run.out.substr(run.out.rfind("\n{") + 1));
   ASSERT_EQ(report["gallery_size"], 3);
@@ -189,6 +190,20 @@ TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
     EXPECT_GE(row["checked_in"].get<double>(), previous);  // more photos never lose anybody
     previous = row["checked_in"].get<double>();
   }
+
+  // Random events of 2 and 3 people at the server's default for their size.
+  ASSERT_EQ(report["event_sizes"].size(), 2u);
+  for (const auto& row : report["event_sizes"]) {
+    const int size = row["event_size"].get<int>();
+    EXPECT_EQ(row["events"], 5);
+    EXPECT_EQ(row["attendees"], 5 * size);
+    EXPECT_GT(row["threshold"].get<double>(), 0.4);
+    EXPECT_LE(row["threshold"].get<double>(), 0.6);
+    EXPECT_GE(row["fpir"].get<double>(), 0.0);
+    EXPECT_LE(row["fpir"].get<double>(), 1.0);
+  }
+  EXPECT_GE(report["event_sizes"][0]["threshold"].get<double>(),
+            report["event_sizes"][1]["threshold"].get<double>());  // larger event, stricter
 
   // One row per photo: 3 templates, 6 mated searches, 4 strangers, each with
   // its role, its person and the 128 numbers of its embedding.
@@ -220,5 +235,7 @@ TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
   // A file that cannot be written fails before any photo is embedded.
   const auto bad = run_cli(common + " --embeddings-out " + (dir / "no/such/e.tsv").string());
   EXPECT_NE(bad.exit_code, 0);
+  // So does an event larger than the gallery.
+  EXPECT_NE(run_cli(common + " --event-sizes 4").exit_code, 0);
   std::filesystem::remove_all(dir);
 }
