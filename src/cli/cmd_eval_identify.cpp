@@ -47,6 +47,7 @@ struct EvalIdentifyArgs {
   int threads = 2;
   float min_score = 0.5f;
   std::string embeddings_out;       // optional TSV of every embedding, for offline study
+  int enrol_jitter = 0;             // extra jittered embedding passes for enrolled photos
   std::vector<size_t> event_sizes;  // random events of these sizes at the server's default
   size_t events = 100;
 };
@@ -180,6 +181,7 @@ struct Stage {
         << detect.min_score << "), " << (embed.refine_landmarks ? "refined" : "single-pass")
         << " landmarks" << (embed.mirror_landmarks ? " + mirror" : "") << ", "
         << (embed.flip_average ? "flip-averaged" : "single") << " embedding"
+        << (embed.jitter ? " + " + std::to_string(embed.jitter) + " jittered views" : "")
         << (enrol_gate ? ", enrolment quality rules" : "");
     return out.str();
   }
@@ -205,15 +207,18 @@ vision::EmbedOptions checkin_embed_option(const EvalIdentifyArgs& args,
 // photos through the kiosk's (fast detector, one landmark and one embedding
 // pass), read from CheckinSettings so the numbers follow the product.
 Stages choose_stages(const EvalIdentifyArgs& args) {
+  Stages stages;
   if (args.checkin_pipeline) {
     const checkin::CheckinSettings product;
-    return {{product.enrol_detector, product.enrol_embed, product.enrol_quality},
-            {product.checkin_detector, checkin_embed_option(args, product), std::nullopt}};
+    stages = {{product.enrol_detector, product.enrol_embed, product.enrol_quality},
+              {product.checkin_detector, checkin_embed_option(args, product), std::nullopt}};
+    if (args.enrol_jitter) stages.enrol.embed.jitter = args.enrol_jitter;
+    return stages;
   }
-  Stages stages;
   stages.enrol.detect.detector = vision::parse_detector_kind(args.detector);
   stages.enrol.detect.min_score = args.min_score;
   stages.probe = stages.enrol;
+  stages.enrol.embed.jitter = args.enrol_jitter;
   if (!args.probe_detector.empty())
     stages.probe.detect.detector = vision::parse_detector_kind(args.probe_detector);
   return stages;
@@ -445,6 +450,10 @@ void add_eval_identify_command(CLI::App& app) {
       ->check(CLI::Range(1, 64));
   cmd->add_option("--embeddings-out", args->embeddings_out,
                   "Write every photo's role, identity and embedding to this TSV");
+  cmd->add_option("--enrol-jitter", args->enrol_jitter,
+                  "Embed enrolled photos with this many extra jittered views of the chip "
+                  "(vision::EmbedOptions::jitter)")
+      ->check(CLI::Range(0, 64));
   cmd->add_option("--event-sizes", args->event_sizes,
                   "Also draw random events of these sizes (people) from the gallery and report "
                   "them at the server's default threshold for their size")

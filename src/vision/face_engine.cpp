@@ -1,6 +1,7 @@
 #include "vision/face_engine.h"
 
 #include <algorithm>
+#include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
 #include "vision/face_aligner.h"
@@ -108,17 +109,48 @@ Embedding FaceEngine::embed_chip(const cv::Mat& chip) {
   return impl_->face_recognizer().embed(chip);
 }
 
+namespace {
+
+// The k-th jittered copy of a chip: a fixed cycle of small similarity
+// transforms about the chip's centre (scale +-3%, rotation +-3 degrees,
+// shift +-2 px), edges replicated.
+cv::Mat jittered(const cv::Mat& chip, int k) {
+  static constexpr float kScale[] = {1.03f, 0.97f, 1.0f, 1.0f, 1.03f, 0.97f, 1.0f, 1.0f};
+  static constexpr float kAngle[] = {0.f, 0.f, 3.f, -3.f, 0.f, 0.f, 2.f, -2.f};
+  static constexpr float kDx[] = {0.f, 0.f, 0.f, 0.f, 2.f, -2.f, -2.f, 2.f};
+  static constexpr float kDy[] = {0.f, 0.f, 0.f, 0.f, -2.f, 2.f, -2.f, 2.f};
+  const int i = k % 8;
+  cv::Mat m =
+      cv::getRotationMatrix2D(cv::Point2f(chip.cols / 2.f, chip.rows / 2.f), kAngle[i], kScale[i]);
+  m.at<double>(0, 2) += kDx[i];
+  m.at<double>(1, 2) += kDy[i];
+  cv::Mat out;
+  cv::warpAffine(chip, out, m, chip.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return out;
+}
+
+}  // namespace
+
 Embedding FaceEngine::embed_chip(const cv::Mat& chip, const EmbedOptions& options) {
-  if (!options.flip_average) return embed_chip(chip);
-  cv::Mat mirrored;
-  cv::flip(chip, mirrored, 1);
-  // One batch of two: cheaper than two passes.
-  const auto both = impl_->face_recognizer().embed_batch({chip, mirrored});
-  Embedding e = both[0];
-  const Embedding& m = both[1];
+  if (!options.flip_average && options.jitter <= 0) return embed_chip(chip);
+  std::vector<cv::Mat> views{chip};
+  for (int k = 0; k < options.jitter; ++k) views.push_back(jittered(chip, k));
+  if (options.flip_average) {
+    const size_t n = views.size();
+    for (size_t i = 0; i < n; ++i) {
+      cv::Mat mirrored;
+      cv::flip(views[i], mirrored, 1);
+      views.push_back(mirrored);
+    }
+  }
+  // One batch: cheaper than a pass per view.
+  const auto all = impl_->face_recognizer().embed_batch(views);
   // The plain mean, not renormalised: dlib's embeddings are not unit length
   // and the match threshold is calibrated on these means (docs/accuracy.md).
-  for (int i = 0; i < kEmbeddingSize; ++i) e[i] = (e[i] + m[i]) * 0.5f;
+  Embedding e{};
+  for (const auto& v : all)
+    for (int i = 0; i < kEmbeddingSize; ++i) e[i] += v[i];
+  for (auto& x : e) x /= static_cast<float>(all.size());
   return e;
 }
 

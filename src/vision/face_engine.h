@@ -57,10 +57,14 @@ struct EmbedOptions {
   // the network is not exactly left-right symmetric, and the mean cancels
   // part of its pose- and lighting-dependent noise. +1 embedding pass.
   bool flip_average = true;
+  // Extra embedding passes on slightly shifted, scaled and rotated copies of
+  // the aligned chip (a fixed set, each with its mirror when flip_average),
+  // all averaged: dlib's "jitter". Worth it where time does not count.
+  int jitter = 0;
 
   // One landmark pass and one embedding pass: the original pipeline, for
   // the tightest latency budgets.
-  static constexpr EmbedOptions fastest() { return {false, false, false}; }
+  static constexpr EmbedOptions fastest() { return {false, false, false, 0}; }
 };
 
 // Everything the engine knows about one face in a photo.

@@ -91,6 +91,31 @@ TEST(FaceEngine, FlipAveragedEmbeddingIsTheMeanOfChipAndMirror) {
   EXPECT_LT(embedding_distance(single, plain), 1e-6);
 }
 
+TEST(FaceEngine, JitteredEmbeddingAveragesSmallWarpsOfTheChip) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  FaceEngine engine(facecheck::testing::models_dir());
+  const cv::Mat photo = lfw_photo();
+  const auto landmarks = engine.landmarks(photo, engine.detect(photo).at(0).box);
+  const cv::Mat chip = engine.align(photo, landmarks);
+  EmbedOptions jitter = EmbedOptions::fastest();
+  jitter.jitter = 8;
+  const Embedding plain = engine.embed_chip(chip);
+  const Embedding jittered = engine.embed_chip(chip, jitter);
+  // The same face, moved a little: near the plain embedding (well inside the
+  // match threshold) but not equal to it, and the same on every call.
+  const float moved = embedding_distance(plain, jittered);
+  EXPECT_GT(moved, 1e-3f);
+  EXPECT_LT(moved, 0.15f);
+  EXPECT_LT(embedding_distance(jittered, engine.embed_chip(chip, jitter)), 1e-6f);
+  // With flip_average, each view's mirror joins the mean: it moves towards
+  // the flip-averaged embedding.
+  jitter.flip_average = true;
+  const Embedding both = engine.embed_chip(chip, jitter);
+  const Embedding flipped = engine.embed_chip(chip, EmbedOptions{});
+  EXPECT_LT(embedding_distance(both, flipped), embedding_distance(jittered, flipped));
+}
+
 TEST(FaceEngine, MirrorAveragedLandmarksAreMirrorSymmetric) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
