@@ -24,6 +24,12 @@ double max_point_distance(const Landmarks& a, const Landmarks& b) {
   return worst;
 }
 
+// The photo's face, aligned to the recognition network's chip.
+cv::Mat lfw_chip(FaceEngine& engine) {
+  const cv::Mat photo = lfw_photo();
+  return engine.align(photo, engine.landmarks(photo, engine.detect(photo).at(0).box));
+}
+
 cv::Mat mirrored(const cv::Mat& image) {
   cv::Mat out;
   cv::flip(image, out, 1);
@@ -71,9 +77,7 @@ TEST(FaceEngine, FlipAveragedEmbeddingIsTheMeanOfChipAndMirror) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
   FaceEngine engine(facecheck::testing::models_dir());
-  const cv::Mat photo = lfw_photo();
-  const auto landmarks = engine.landmarks(photo, engine.detect(photo).at(0).box);
-  const cv::Mat chip = engine.align(photo, landmarks);
+  const cv::Mat chip = lfw_chip(engine);
   const Embedding plain = engine.embed_chip(chip);
   const Embedding mirror = engine.embed_chip(mirrored(chip));
   const Embedding averaged = engine.embed_chip(chip, EmbedOptions{});
@@ -95,9 +99,7 @@ TEST(FaceEngine, JitteredEmbeddingAveragesSmallWarpsOfTheChip) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
   FaceEngine engine(facecheck::testing::models_dir());
-  const cv::Mat photo = lfw_photo();
-  const auto landmarks = engine.landmarks(photo, engine.detect(photo).at(0).box);
-  const cv::Mat chip = engine.align(photo, landmarks);
+  const cv::Mat chip = lfw_chip(engine);
   EmbedOptions jitter = EmbedOptions::fastest();
   jitter.jitter = 8;
   const Embedding plain = engine.embed_chip(chip);
