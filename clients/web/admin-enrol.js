@@ -59,7 +59,8 @@ export function initEnrol(ctx) {
       el('p', { class: report.ok ? 'ok' : 'error', dataset: { testid: 'enrol-message' } }, report.message),
       report.reasons.length ? el('ul', { dataset: { testid: 'enrol-reasons' } }, report.reasons.map((r) => el('li', {}, r))) : null,
       report.quality.length ? el('dl', { class: 'quality' },
-        report.quality.map((q) => [el('dt', {}, q.label), el('dd', {}, q.value)])) : null);
+        report.quality.map((q) => [el('dt', {}, q.label), el('dd', {}, q.value)])) : null,
+      report.hint ? el('p', { class: 'hint', dataset: { testid: 'enrol-hint' } }, report.hint) : null);
     box.hidden = false;
     byId('enrol-anyway').hidden = !report.canOverride;
     byId('enrol-face-choice').hidden = !(report.faceCount > 1) && byId('enrol-face-index').value === '';

@@ -155,6 +155,8 @@ describe('facecheck in the browser', () => {
     const result = page.locator('#enrol-result:not([hidden])');
     await result.waitFor({ timeout: 30000 });
     assert.equal(await result.getAttribute('data-kind'), 'enrolled', await result.innerText());
+    // One photo so far: the page suggests a second.
+    assert.match(await result.locator('[data-testid=enrol-hint]').innerText(), /second one/);
     await page.click('#enrol-close');
     await page.locator('#stat-enrolled', { hasText: '1' }).waitFor();
 

@@ -126,8 +126,12 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
   if (settings_.store_photos) stored_photo = storage::Bytes(image.begin(), image.end());
   const auto saved = store_.add_template(tmpl, stored_photo);
   galleries_.template_added(saved);
+  // How many photos now stand for this person: clients suggest a second one,
+  // the best single lever on missed check-ins (docs/identification.md).
+  const size_t templates = store_.list_templates(person.id).size();
   return {{"template_id", saved.id},
           {"person", person_json(person)},
+          {"templates", templates},
           {"box", vision::box_json(face.detection.box)},
           {"quality", vision::quality_json(face.quality)},
           {"photo_stored", stored_photo.has_value()}};

@@ -58,6 +58,17 @@ int error_status(const std::function<void()>& f, std::string* code = nullptr) {
 
 }  // namespace
 
+TEST_F(CheckinServiceTest, EnrolmentCountsThePersonsTemplates) {
+  const auto akhmed = attendee("Akhmed Zakayev");
+  const auto first = service->enrol({akhmed, "front", std::nullopt, false},
+                                    photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
+  EXPECT_EQ(first["templates"].get<int>(), 1);
+  const auto second = service->enrol({akhmed, "another day", std::nullopt, false},
+                                     photo("Akhmed_Zakayev/Akhmed_Zakayev_0002.jpg"));
+  EXPECT_EQ(second["templates"].get<int>(), 2);
+  EXPECT_NE(second["template_id"], first["template_id"]);
+}
+
 TEST_F(CheckinServiceTest, EnrolThenCheckInThenAlreadyThenDeleted) {
   const auto abel = attendee("Akhmed Zakayev");
   const auto enrolled = service->enrol({abel, "front", std::nullopt, false},

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { enrolReport, qualityRows } from '../enrol-report.js';
+import { enrolReport, qualityRows, SECOND_PHOTO_HINT } from '../enrol-report.js';
 import { ApiError } from '../api.js';
 
 const quality = (reasons = []) => ({
@@ -20,6 +20,17 @@ test('a stored template shows the quality verdict', () => {
   const noted = enrolReport({ ok: true, value: { quality: quality(['slightly dark']) } });
   assert.equal(noted.message, 'Quality: acceptable, with notes');
   assert.deepEqual(noted.reasons, ['slightly dark']);
+});
+
+test('a first template suggests a second photo; a second one does not', () => {
+  const first = enrolReport({ ok: true, value: { template_id: 9, templates: 1, quality: quality() } });
+  assert.equal(first.hint, SECOND_PHOTO_HINT);
+  const second = enrolReport({ ok: true, value: { template_id: 10, templates: 2, quality: quality() } });
+  assert.equal(second.hint, '');
+  // An older server that does not say: no advice rather than a wrong one.
+  assert.equal(enrolReport({ ok: true, value: { quality: quality() } }).hint, '');
+  const refused = enrolReport({ ok: false, error: new ApiError(422, 'no_face', 'No face') });
+  assert.equal(refused.hint, '');
 });
 
 test('a 422 refusal shows the server message and reasons as-is', () => {
