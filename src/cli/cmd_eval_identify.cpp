@@ -186,7 +186,8 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
 
   if (embeddings_file.is_open())
     identify_report::write_embeddings(embeddings_file, args.embeddings_out, protocol, embeddings);
-  const auto scored = eval::score_protocol(protocol, embeddings);
+  const auto distances = eval::search_distances(protocol, embeddings);
+  const auto scored = eval::score_protocol(protocol, distances);
   const auto report =
       eval::evaluate_identification(scored.mated, scored.nonmated, scored.impostor,
                                     protocol.gallery.size(), kPlannedEventSize, kPlannedFpir);
@@ -221,7 +222,7 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
                                                              report.at_planned_size.threshold);
   const json grid = identify_report::sweep(scored, kPlannedEventSize);
   const json by_event_size =
-      identify_report::event_sizes(args.event_sizes, args.events, args.seed, protocol, embeddings);
+      identify_report::event_sizes(args.event_sizes, args.events, args.seed, protocol, distances);
 
   const json closest = identify_report::closest_strangers(protocol, scored, kClosestShown);
 
@@ -315,8 +316,8 @@ void add_eval_identify_command(CLI::App& app) {
                   "Write every photo's role, identity and embedding to this TSV");
   cmd->add_option("--enrol-jitter", args->enrol_jitter,
                   "Embed enrolled photos with this many extra jittered views of the chip "
-                  "(vision::EmbedOptions::jitter)")
-      ->check(CLI::Range(0, 64));
+                  "(vision::EmbedOptions::jitter, at most 8)")
+      ->check(CLI::Range(0, vision::EmbedOptions::kMaxJitter));
   cmd->add_option("--event-sizes", args->event_sizes,
                   "Also draw random events of these sizes (people) from the gallery and report "
                   "them at the server's default threshold for their size")

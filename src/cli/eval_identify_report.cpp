@@ -70,8 +70,7 @@ json per_attendee(const char* name, const eval::IdentifyProtocol& protocol,
 // --event-sizes: random events of each size drawn from this gallery, at the
 // threshold `facecheck serve` would pick for them (eval/event_size_study.h).
 json event_sizes(const std::vector<size_t>& sizes, size_t events, uint32_t seed,
-                 const eval::IdentifyProtocol& protocol,
-                 const std::vector<vision::Embedding>& embeddings) {
+                 const eval::IdentifyProtocol& protocol, const eval::SearchDistances& distances) {
   json rows = json::array();
   if (sizes.empty()) return rows;
   std::cout << "random events at the server's default threshold (" << events
@@ -83,12 +82,8 @@ json event_sizes(const std::vector<size_t>& sizes, size_t events, uint32_t seed,
     study.events = events;
     study.seed = seed;
     study.threshold_for = [](size_t templates) { return checkin::open_set_threshold(templates); };
-    eval::EventSizeOutcome o;
-    try {
-      o = eval::study_event_size(protocol, embeddings, study);
-    } catch (const std::invalid_argument& e) {
-      throw CommandError(std::string("--event-sizes: ") + e.what());
-    }
+    // Sizes were checked against the gallery when the command started.
+    const auto o = eval::study_event_size(protocol, distances, study);
     std::cout << "  " << std::setw(6) << size << "  " << std::setw(9) << o.threshold << "  "
               << std::setw(9) << o.photos_checked_in << "  " << std::setw(12)
               << o.attendees_checked_in << "  " << std::setw(12) << o.attendees_as_someone_else

@@ -31,10 +31,10 @@ nlohmann::json per_attendee(const char* name, const eval::IdentifyProtocol& prot
                             const eval::ScoredSearches& s, float threshold);
 
 // Random events of each size at the server's default threshold for them
-// (eval::study_event_size). Throws CommandError on an impossible size.
+// (eval::study_event_size); every size must fit the gallery.
 nlohmann::json event_sizes(const std::vector<size_t>& sizes, size_t events, uint32_t seed,
                            const eval::IdentifyProtocol& protocol,
-                           const std::vector<vision::Embedding>& embeddings);
+                           const eval::SearchDistances& distances);
 
 // The `shown_at_most` strangers nearest to an enrolled person.
 nlohmann::json closest_strangers(const eval::IdentifyProtocol& protocol,

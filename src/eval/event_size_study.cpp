@@ -1,6 +1,5 @@
 #include "eval/event_size_study.h"
 
-#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -10,32 +9,11 @@
 namespace facecheck::eval {
 namespace {
 
-// Every search's distance to every listed person (the nearest of their
-// templates), computed once: searches[i][p]. Mated searches first, in
-// protocol order, then the never-enrolled ones.
-std::vector<std::vector<float>> distance_table(const IdentifyProtocol& protocol,
-                                               const std::vector<vision::Embedding>& embeddings) {
-  std::vector<size_t> images;
-  for (const auto& m : protocol.mated) images.push_back(m.image);
-  images.insert(images.end(), protocol.nonmated.begin(), protocol.nonmated.end());
-  std::vector<std::vector<float>> table;
-  table.reserve(images.size());
-  for (size_t image : images) {
-    std::vector<float> row(protocol.gallery.size(), std::numeric_limits<float>::infinity());
-    for (size_t p = 0; p < protocol.gallery.size(); ++p)
-      for (size_t t : protocol.gallery[p].templates)
-        row[p] = std::min(row[p], vision::embedding_distance(embeddings[image], embeddings[t]));
-    table.push_back(std::move(row));
-  }
-  return table;
-}
-
-// `count` of [0, n), drawn by a Fisher-Yates shuffle on mt19937 (fixed by
-// the standard, unlike std::shuffle), as pick_unknowns draws strangers.
+// `count` of [0, n), drawn with fixed_shuffle as pick_unknowns draws strangers.
 std::vector<size_t> draw_people(size_t n, size_t count, std::mt19937& rng) {
   std::vector<size_t> all(n);
   std::iota(all.begin(), all.end(), 0);
-  for (size_t i = n; i > 1; --i) std::swap(all[i - 1], all[rng() % i]);
+  fixed_shuffle(all, rng);
   all.resize(count);
   return all;
 }
@@ -43,18 +21,16 @@ std::vector<size_t> draw_people(size_t n, size_t count, std::mt19937& rng) {
 }  // namespace
 
 EventSizeOutcome study_event_size(const IdentifyProtocol& protocol,
-                                  const std::vector<vision::Embedding>& embeddings,
-                                  const EventSizeStudy& study) {
+                                  const SearchDistances& distances, const EventSizeStudy& study) {
   const size_t people = protocol.gallery.size();
   if (study.event_size == 0 || study.event_size > people)
     throw std::invalid_argument("event size must be between 1 and the " + std::to_string(people) +
                                 " people enrolled");
   if (study.events == 0 || study.photos == 0 || !study.threshold_for)
     throw std::invalid_argument("study_event_size: events, photos and threshold_for are needed");
-  if (embeddings.size() != protocol.images.size())
-    throw std::invalid_argument("study_event_size: one embedding per image expected");
-
-  const auto table = distance_table(protocol, embeddings);
+  if (distances.mated.size() != protocol.mated.size() ||
+      distances.nonmated.size() != protocol.nonmated.size())
+    throw std::invalid_argument("study_event_size: one distance row per search expected");
   const size_t templates_per_person = protocol.gallery.front().templates.size();
   EventSizeOutcome out;
   out.event_size = study.event_size;
@@ -72,16 +48,18 @@ EventSizeOutcome study_event_size(const IdentifyProtocol& protocol,
     std::vector<size_t> attendee_of;
     std::vector<NonMatedSearch> stranger_searches;
     std::vector<float> row(event.size());
-    for (size_t i = 0; i < table.size(); ++i) {
-      for (size_t k = 0; k < event.size(); ++k) row[k] = table[i][event[k]];
-      const long mate = i < protocol.mated.size() ? column[protocol.mated[i].mate] : -1;
+    auto search = [&](const std::vector<float>& all_people, long mate) {
+      for (size_t k = 0; k < event.size(); ++k) row[k] = all_people[event[k]];
       if (mate >= 0) {
         attendee_searches.push_back(mated_search(row, static_cast<size_t>(mate)));
         attendee_of.push_back(static_cast<size_t>(mate));
       } else {
         stranger_searches.push_back(nonmated_search(row));
       }
-    }
+    };
+    for (size_t i = 0; i < distances.mated.size(); ++i)
+      search(distances.mated[i], column[protocol.mated[i].mate]);
+    for (const auto& d : distances.nonmated) search(d, -1);
     const float t = out.threshold;
     const double n_searches = static_cast<double>(attendee_searches.size());
     photos_right += (1 - fnir_at(attendee_searches, t)) * n_searches;

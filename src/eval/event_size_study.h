@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "eval/identify_protocol.h"
-#include "vision/face_types.h"
 
 namespace facecheck::eval {
 
@@ -49,11 +48,11 @@ struct EventSizeStudy {
   std::function<float(size_t templates)> threshold_for;
 };
 
-// Throws std::invalid_argument if event_size is 0 or larger than the
-// gallery, events or photos is 0, threshold_for is empty, or the embeddings
-// are not one per protocol image.
+// `distances`: search_distances(protocol, embeddings), computed once for
+// every size studied. Throws std::invalid_argument if event_size is 0 or
+// larger than the gallery, events or photos is 0, threshold_for is empty, or
+// the distances do not match the protocol.
 EventSizeOutcome study_event_size(const IdentifyProtocol& protocol,
-                                  const std::vector<vision::Embedding>& embeddings,
-                                  const EventSizeStudy& study);
+                                  const SearchDistances& distances, const EventSizeStudy& study);
 
 }  // namespace facecheck::eval

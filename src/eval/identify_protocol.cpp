@@ -77,11 +77,8 @@ std::vector<LabelledImage> pick_unknowns(const std::vector<PersonRow>& people,
     throw std::invalid_argument("only " + std::to_string(candidates.size()) +
                                 " people outside the list, " + std::to_string(count) +
                                 " unknowns asked for");
-  // std::shuffle's algorithm is left to the library; this one is fixed. The
-  // modulo bias is below 1e-6 for a few thousand people and is deterministic.
   std::mt19937 rng(seed);
-  for (size_t i = candidates.size(); i > 1; --i)
-    std::swap(candidates[i - 1], candidates[rng() % i]);
+  fixed_shuffle(candidates, rng);
   std::vector<LabelledImage> picked;
   for (size_t i = 0; i < count; ++i) {
     const auto& name = candidates[i]->identity;
@@ -148,10 +145,10 @@ IdentifyProtocol build_protocol(const std::vector<LabelledImage>& list,
   return protocol;
 }
 
-ScoredSearches score_protocol(const IdentifyProtocol& protocol,
-                              const std::vector<vision::Embedding>& embeddings) {
+SearchDistances search_distances(const IdentifyProtocol& protocol,
+                                 const std::vector<vision::Embedding>& embeddings) {
   if (embeddings.size() != protocol.images.size())
-    throw std::invalid_argument("score_protocol: one embedding per image expected");
+    throw std::invalid_argument("search_distances: one embedding per image expected");
   const size_t people = protocol.gallery.size();
   auto distances_from = [&](size_t image) {
     std::vector<float> d(people);
@@ -163,21 +160,36 @@ ScoredSearches score_protocol(const IdentifyProtocol& protocol,
     }
     return d;
   };
+  SearchDistances out;
+  for (const auto& probe : protocol.mated) out.mated.push_back(distances_from(probe.image));
+  for (size_t image : protocol.nonmated) out.nonmated.push_back(distances_from(image));
+  return out;
+}
 
+ScoredSearches score_protocol(const IdentifyProtocol& protocol, const SearchDistances& distances) {
+  if (distances.mated.size() != protocol.mated.size() ||
+      distances.nonmated.size() != protocol.nonmated.size())
+    throw std::invalid_argument("score_protocol: one distance row per search expected");
+  const size_t people = protocol.gallery.size();
   ScoredSearches scored;
   scored.impostor.reserve(protocol.mated.size() * (people - 1) + protocol.nonmated.size() * people);
-  for (const auto& probe : protocol.mated) {
-    const auto d = distances_from(probe.image);
-    scored.mated.push_back(mated_search(d, probe.mate));
+  for (size_t i = 0; i < protocol.mated.size(); ++i) {
+    const auto& d = distances.mated[i];
+    const size_t mate = protocol.mated[i].mate;
+    scored.mated.push_back(mated_search(d, mate));
     for (size_t p = 0; p < people; ++p)
-      if (p != probe.mate) scored.impostor.push_back(d[p]);
+      if (p != mate) scored.impostor.push_back(d[p]);
   }
-  for (size_t image : protocol.nonmated) {
-    const auto d = distances_from(image);
+  for (const auto& d : distances.nonmated) {
     scored.nonmated.push_back(nonmated_search(d));
     scored.impostor.insert(scored.impostor.end(), d.begin(), d.end());
   }
   return scored;
+}
+
+ScoredSearches score_protocol(const IdentifyProtocol& protocol,
+                              const std::vector<vision::Embedding>& embeddings) {
+  return score_protocol(protocol, search_distances(protocol, embeddings));
 }
 
 EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -95,11 +96,29 @@ struct ScoredSearches {
   std::vector<float> impostor;
 };
 
-// Distances from each probe to each enrolled person (the nearest of the
-// person's templates, like gallery::Gallery). `embeddings` is indexed like
-// protocol.images.
+// Each search's distance to each enrolled person (the nearest of the
+// person's templates, like gallery::Gallery): mated[i][p] for
+// protocol.mated[i], nonmated[j][p] for protocol.nonmated[j]. `embeddings`
+// is indexed like protocol.images; throws std::invalid_argument otherwise.
+struct SearchDistances {
+  std::vector<std::vector<float>> mated, nonmated;
+};
+SearchDistances search_distances(const IdentifyProtocol& protocol,
+                                 const std::vector<vision::Embedding>& embeddings);
+
+// The searches scored from those distances.
+ScoredSearches score_protocol(const IdentifyProtocol& protocol, const SearchDistances& distances);
 ScoredSearches score_protocol(const IdentifyProtocol& protocol,
                               const std::vector<vision::Embedding>& embeddings);
+
+// Fisher-Yates driven by std::mt19937, whose output the standard fixes
+// (std::shuffle's algorithm is left to the library): a seed gives the same
+// order on every platform. The modulo bias is below 1e-6 for a few thousand
+// items and is deterministic.
+template <typename T>
+void fixed_shuffle(std::vector<T>& items, std::mt19937& rng) {
+  for (size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[rng() % i]);
+}
 
 // What check-in's enrolment (CheckinService::enrol) makes of a photo: the
 // enrol detector at its own minimum score with no retries, the labelled

@@ -113,13 +113,14 @@ namespace {
 
 // The k-th jittered copy of a chip: a fixed cycle of small similarity
 // transforms about the chip's centre (scale +-3%, rotation +-3 degrees,
-// shift +-2 px), edges replicated.
+// shift +-2 px), edges replicated. k < EmbedOptions::kMaxJitter.
 cv::Mat jittered(const cv::Mat& chip, int k) {
   static constexpr float kScale[] = {1.03f, 0.97f, 1.0f, 1.0f, 1.03f, 0.97f, 1.0f, 1.0f};
   static constexpr float kAngle[] = {0.f, 0.f, 3.f, -3.f, 0.f, 0.f, 2.f, -2.f};
   static constexpr float kDx[] = {0.f, 0.f, 0.f, 0.f, 2.f, -2.f, -2.f, 2.f};
   static constexpr float kDy[] = {0.f, 0.f, 0.f, 0.f, -2.f, 2.f, -2.f, 2.f};
-  const int i = k % 8;
+  static_assert(std::size(kScale) == EmbedOptions::kMaxJitter);
+  const int i = k;
   cv::Mat m =
       cv::getRotationMatrix2D(cv::Point2f(chip.cols / 2.f, chip.rows / 2.f), kAngle[i], kScale[i]);
   m.at<double>(0, 2) += kDx[i];
@@ -134,7 +135,8 @@ cv::Mat jittered(const cv::Mat& chip, int k) {
 Embedding FaceEngine::embed_chip(const cv::Mat& chip, const EmbedOptions& options) {
   if (!options.flip_average && options.jitter <= 0) return embed_chip(chip);
   std::vector<cv::Mat> views{chip};
-  for (int k = 0; k < options.jitter; ++k) views.push_back(jittered(chip, k));
+  const int warps = std::min(options.jitter, EmbedOptions::kMaxJitter);
+  for (int k = 0; k < warps; ++k) views.push_back(jittered(chip, k));
   if (options.flip_average) {
     const size_t n = views.size();
     for (size_t i = 0; i < n; ++i) {

@@ -59,7 +59,9 @@ struct EmbedOptions {
   bool flip_average = true;
   // Extra embedding passes on slightly shifted, scaled and rotated copies of
   // the aligned chip (a fixed set, each with its mirror when flip_average),
-  // all averaged: dlib's "jitter". Worth it where time does not count.
+  // all averaged: dlib's "jitter". Worth it where time does not count. There
+  // are kMaxJitter distinct warps; a larger value uses them all, once.
+  static constexpr int kMaxJitter = 8;
   int jitter = 0;
 
   // One landmark pass and one embedding pass: the original pipeline, for

@@ -43,7 +43,7 @@ TEST(EventSizeStudy, WholeGalleryGivesTheExactCounts) {
     asked_for = templates;
     return 0.25f;
   };
-  const auto o = study_event_size(f.protocol, f.embeddings, study);
+  const auto o = study_event_size(f.protocol, search_distances(f.protocol, f.embeddings), study);
   EXPECT_EQ(asked_for, 3u);
   EXPECT_FLOAT_EQ(o.threshold, 0.25f);
   EXPECT_EQ(o.attendee_searches, 12u);
@@ -62,7 +62,7 @@ TEST(EventSizeStudy, PeopleLeftOutOfAnEventSearchAsStrangers) {
   study.events = 60;
   study.seed = 5;
   study.threshold_for = [](size_t) { return 0.25f; };
-  const auto o = study_event_size(f.protocol, f.embeddings, study);
+  const auto o = study_event_size(f.protocol, search_distances(f.protocol, f.embeddings), study);
   // Each event: its one attendee searches for themself; the other two
   // people's photos and the stranger are strangers to it.
   EXPECT_EQ(o.attendee_searches, 60u);
@@ -75,7 +75,8 @@ TEST(EventSizeStudy, PeopleLeftOutOfAnEventSearchAsStrangers) {
   EXPECT_NEAR(o.fpir * 180, events_with_a, 1e-6);
   EXPECT_NEAR(o.photos_checked_in * 60, events_with_a, 1e-6);
   // The same seed draws the same events.
-  EXPECT_EQ(study_event_size(f.protocol, f.embeddings, study).fpir, o.fpir);
+  EXPECT_EQ(study_event_size(f.protocol, search_distances(f.protocol, f.embeddings), study).fpir,
+            o.fpir);
 }
 
 TEST(EventSizeStudy, RefusesImpossibleStudies) {
@@ -83,13 +84,19 @@ TEST(EventSizeStudy, RefusesImpossibleStudies) {
   EventSizeStudy study;
   study.threshold_for = [](size_t) { return 0.5f; };
   study.event_size = 4;  // only 3 people enrolled
-  EXPECT_THROW(study_event_size(f.protocol, f.embeddings, study), std::invalid_argument);
+  EXPECT_THROW(study_event_size(f.protocol, search_distances(f.protocol, f.embeddings), study),
+               std::invalid_argument);
   study.event_size = 0;
-  EXPECT_THROW(study_event_size(f.protocol, f.embeddings, study), std::invalid_argument);
+  EXPECT_THROW(study_event_size(f.protocol, search_distances(f.protocol, f.embeddings), study),
+               std::invalid_argument);
   study.event_size = 2;
   study.threshold_for = nullptr;
-  EXPECT_THROW(study_event_size(f.protocol, f.embeddings, study), std::invalid_argument);
+  EXPECT_THROW(study_event_size(f.protocol, search_distances(f.protocol, f.embeddings), study),
+               std::invalid_argument);
   study.threshold_for = [](size_t) { return 0.5f; };
+  auto distances = search_distances(f.protocol, f.embeddings);
+  distances.nonmated.pop_back();  // not the protocol's searches
+  EXPECT_THROW(study_event_size(f.protocol, distances, study), std::invalid_argument);
   f.embeddings.pop_back();
-  EXPECT_THROW(study_event_size(f.protocol, f.embeddings, study), std::invalid_argument);
+  EXPECT_THROW(search_distances(f.protocol, f.embeddings), std::invalid_argument);
 }

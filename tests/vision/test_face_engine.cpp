@@ -110,6 +110,10 @@ TEST(FaceEngine, JitteredEmbeddingAveragesSmallWarpsOfTheChip) {
   EXPECT_GT(moved, 1e-3f);
   EXPECT_LT(moved, 0.15f);
   EXPECT_LT(embedding_distance(jittered, engine.embed_chip(chip, jitter)), 1e-6f);
+  // There are 8 distinct warps: asking for more uses each once.
+  EmbedOptions more = jitter;
+  more.jitter = 100;
+  EXPECT_LT(embedding_distance(jittered, engine.embed_chip(chip, more)), 1e-6f);
   // With flip_average, each view's mirror joins the mean: it moves towards
   // the flip-averaged embedding.
   jitter.flip_average = true;
