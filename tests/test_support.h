@@ -1,17 +1,41 @@
 // Paths shared by the tests: the real data in ../shared/data and the models
 // fetched by scripts/fetch-models.sh. A test that needs either skips with a
-// clear message when it is absent, instead of failing obscurely.
+// clear message when it is absent, instead of failing obscurely. Plus a
+// private temporary folder that is removed however the test ends.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
 namespace facecheck::testing {
+
+// A fresh folder under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix) {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 inline std::filesystem::path source_dir() { return FACECHECK_SOURCE_DIR; }
 

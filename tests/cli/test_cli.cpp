@@ -30,6 +30,11 @@ Run run_cli(const std::string& args) {
 
 std::string data(const std::string& rel) { return (facecheck::testing::data_dir() / rel).string(); }
 
+// The JSON report on the last line of a long-running command's output.
+nlohmann::json last_json_line(const std::string& out) {
+  return nlohmann::json::parse(out.substr(out.rfind("\n{") + 1));
+}
+
 }  // namespace
 
 TEST(Cli, DetectPrintsTheDocumentedJson) {
@@ -119,8 +124,8 @@ TEST(Cli, BadInputGetsAClearErrorNotACrash) {
 TEST(Cli, EvalPairsListsTheMisclassifiedPairs) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  const auto dir = std::filesystem::temp_directory_path() / "facecheck-cli-errors";
-  std::filesystem::create_directories(dir);
+  const facecheck::testing::TempDir scratch("facecheck-cli-errors");
+  const auto& dir = scratch.path();
   const auto pairs = dir / "pairs.tsv";
   {
     std::ofstream out(pairs);
@@ -140,7 +145,7 @@ TEST(Cli, EvalPairsListsTheMisclassifiedPairs) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   // As many rows as the folds' accuracies say were wrong (3 pairs a fold)...
-  const auto report = nlohmann::json::parse(run.out.substr(run.out.rfind("\n{") + 1));
+  const auto report = last_json_line(run.out);
   double wrong = 0;
   for (const auto& f : report["folds"]) wrong += 3 * (1 - f["accuracy"].get<double>());
   ASSERT_GE(lines.size(), 2u);
@@ -158,14 +163,13 @@ TEST(Cli, EvalPairsListsTheMisclassifiedPairs) {
       run_cli("eval-pairs --threads 1 --pairs " + pairs.string() + " --images " +
               data("lfw/images") + " --errors " + (dir / "no/such/dir/e.tsv").string());
   EXPECT_NE(bad.exit_code, 0);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  const auto dir = std::filesystem::temp_directory_path() / "facecheck-cli-identify";
-  std::filesystem::create_directories(dir);
+  const facecheck::testing::TempDir scratch("facecheck-cli-identify");
+  const auto& dir = scratch.path();
   const auto list = dir / "list.tsv";
   {
     std::ofstream out(list);
@@ -181,7 +185,7 @@ TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
   const auto run =
       run_cli(common + " --embeddings-out " + tsv.string() + " --event-sizes 2,3 --events 5");
   ASSERT_EQ(run.exit_code, 0) << run.out;
-  const auto report = nlohmann::json::parse(run.out.substr(run.out.rfind("\n{") + 1));
+  const auto report = last_json_line(run.out);
   ASSERT_EQ(report["gallery_size"], 3);
   ASSERT_EQ(report["attendees_at_fpir_1pct"].size(), 3u);  // first 1, 2, 3 photos
   double previous = 0;
@@ -237,5 +241,4 @@ TEST(Cli, EvalIdentifyReportsAttendeesAndWritesEmbeddings) {
   EXPECT_NE(bad.exit_code, 0);
   // So does an event larger than the gallery.
   EXPECT_NE(run_cli(common + " --event-sizes 4").exit_code, 0);
-  std::filesystem::remove_all(dir);
 }

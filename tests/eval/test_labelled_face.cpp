@@ -18,6 +18,11 @@ vision::FaceEngine& engine() {
 
 const vision::DetectOptions kSsd{vision::DetectorKind::Ssd, 416, 0.5f};
 
+// The labelled face of an LFW photo, asked of SSD as eval-pairs does.
+eval::LabelledFace labelled(const std::string& path) {
+  return eval::embed_labelled_face(engine(), lfw(path), kSsd);
+}
+
 }  // namespace
 
 // SSD misses this face even at 0.1 but finds a box on the photo's left edge
@@ -25,8 +30,7 @@ const vision::DetectOptions kSsd{vision::DetectorKind::Ssd, 416, 0.5f};
 TEST(LabelledFace, OtherDetectorBeforeLenientBoxes) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  const auto face =
-      eval::embed_labelled_face(engine(), lfw("Tung_Chee-hwa/Tung_Chee-hwa_0001.jpg"), kSsd);
+  const auto face = labelled("Tung_Chee-hwa/Tung_Chee-hwa_0001.jpg");
   EXPECT_TRUE(face.detected);
   EXPECT_TRUE(face.second_detector);
   EXPECT_GT(face.box.box.x, 60.f) << "the central face, not the edge box at x=3";
@@ -38,8 +42,7 @@ TEST(LabelledFace, OtherDetectorBeforeLenientBoxes) {
 TEST(LabelledFace, EdgeBoxAtLowScoreIsNotTheFace) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  const auto face =
-      eval::embed_labelled_face(engine(), lfw("Nelson_Mandela/Nelson_Mandela_0001.jpg"), kSsd);
+  const auto face = labelled("Nelson_Mandela/Nelson_Mandela_0001.jpg");
   EXPECT_TRUE(face.detected);
   EXPECT_TRUE(face.second_detector);
   const cv::Point2f centre(face.box.box.x + face.box.box.width / 2,
@@ -53,8 +56,7 @@ TEST(LabelledFace, EdgeBoxAtLowScoreIsNotTheFace) {
 TEST(LabelledFace, OrdinaryPhotoUsesTheRequestedDetector) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  const auto face =
-      eval::embed_labelled_face(engine(), lfw("Abel_Pacheco/Abel_Pacheco_0001.jpg"), kSsd);
+  const auto face = labelled("Abel_Pacheco/Abel_Pacheco_0001.jpg");
   EXPECT_TRUE(face.detected);
   EXPECT_FALSE(face.second_detector);
   EXPECT_GE(face.box.score, 0.5f);

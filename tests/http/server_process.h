@@ -25,26 +25,7 @@ namespace facecheck::acceptance {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix) {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 // One `facecheck serve` process. Its stdout and stderr go to files in the
 // data folder's parent, so a failure can show the server's log.

@@ -281,7 +281,6 @@ TEST_F(LfwAcceptance, OpenSetCheckIn) {
       if (r.central_person != 0) checked_in.insert(r.central_person);
       checked_in.insert(r.bystander_people.begin(), r.bystander_people.end());
     }
-  EXPECT_GE(checked_in.size(), right_by_person.size());
   EXPECT_EQ(stats.data()["checked_in"].get<int>(), static_cast<int>(checked_in.size()));
 }
 
