@@ -18,7 +18,7 @@ using facecheck::vision::Embedding;
 
 Embedding random_embedding(std::mt19937& rng) {
   std::normal_distribution<float> normal;
-  Embedding e;
+  Embedding e(128);
   float n2 = 0;
   for (float& v : e) {
     v = normal(rng);

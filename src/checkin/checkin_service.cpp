@@ -49,11 +49,11 @@ cv::Mat CheckinService::decode(std::string_view image) const {
   }
 }
 
-CheckinService::Threshold CheckinService::threshold_for(const storage::Event& event,
-                                                        size_t templates) const {
+CheckinService::Threshold CheckinService::threshold_for(
+    const storage::Event& event, size_t templates, const vision::RecognizerModel& model) const {
   if (event.match_threshold) return {static_cast<float>(*event.match_threshold), "event"};
   if (settings_.match_threshold) return {*settings_.match_threshold, "server"};
-  return {open_set_threshold(templates, settings_.target_fpir), "event size"};
+  return {open_set_threshold(templates, model, settings_.target_fpir), "event size"};
 }
 
 void CheckinService::require_checkin_open(const storage::Event& event) const {
@@ -84,7 +84,7 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
   const cv::Mat photo = decode(image);
   const auto faces = engines_.run([&](vision::FaceEngine& engine) {
     return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality,
-                          settings_.enrol_embed);
+                          settings_.enrol_embed.with_model(settings_.model));
   });
   if (faces.empty())
     throw DomainError(422, "no_face",
@@ -107,10 +107,13 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
     throw DomainError(422, "poor_quality", face.quality.reasons.front(),
                       {{"quality", vision::quality_json(face.quality)}});
 
-  if (!request.allow_duplicate) {
-    const auto nearest = galleries_.everyone()->search(face.embedding, 1);
-    if (!nearest.empty() && nearest[0].person_id != person.id &&
-        nearest[0].distance < settings_.duplicate_threshold)
+  const auto everyone = galleries_.everyone();
+  const gallery::Gallery* same_model = everyone->find(face.model);
+  if (!request.allow_duplicate && same_model) {
+    const float duplicate = settings_.duplicate_threshold.value_or(
+        vision::recognizer_model(face.model).duplicate_threshold);
+    const auto nearest = same_model->search(face.embedding, 1);
+    if (!nearest.empty() && nearest[0].person_id != person.id && nearest[0].distance < duplicate)
       throw DomainError(409, "possible_duplicate",
                         "This face looks like person " + std::to_string(nearest[0].person_id) +
                             ", who is already enrolled; check for a duplicate registration",
@@ -119,6 +122,7 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
 
   storage::FaceTemplate tmpl;
   tmpl.person_id = person.id;
+  tmpl.model = std::string(face.model);
   tmpl.embedding = face.embedding;
   tmpl.quality = vision::quality_json(face.quality);
   tmpl.label = request.label;
@@ -132,26 +136,61 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
   return {{"template_id", saved.id},
           {"person", person_json(person)},
           {"templates", templates},
+          {"model", face.model},
           {"box", vision::box_json(face.detection.box)},
           {"quality", vision::quality_json(face.quality)},
           {"photo_stored", stored_photo.has_value()}};
 }
+
+namespace {
+
+// A face's nearest attendee under one model, and how that compares with the
+// model's threshold (below 1 = a match).
+struct ModelMatch {
+  std::string_view model;
+  gallery::Match match;
+  float threshold;
+  float ratio() const { return match.distance / threshold; }
+};
+
+}  // namespace
 
 json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
                               std::string_view image) {
   const storage::Event event = store_.get_event(event_id);
   require_checkin_open(event);
   const cv::Mat frame = decode(image);
+  const auto galleries = galleries_.event(event_id);
+  // Every model the event's templates use, the default first; an event with
+  // no templates yet is still analysed (its faces answer not_recognised).
+  std::vector<std::string_view> models = galleries->models();
+  if (models.empty()) models.push_back(settings_.model);
+  struct FrameFace {
+    vision::FaceAnalysis analysis;
+    std::vector<vision::Embedding> embeddings;  // one per entry of `models`
+  };
   auto faces = engines_.run([&](vision::FaceEngine& engine) {
-    auto found = engine.analyze(frame, settings_.checkin_detector, {}, settings_.checkin_embed);
+    auto found = engine.analyze(frame, settings_.checkin_detector, {},
+                                settings_.checkin_embed.with_model(models.front()));
     if (found.size() > settings_.max_faces_per_frame) found.resize(settings_.max_faces_per_frame);
-    return found;
+    std::vector<FrameFace> out;
+    for (auto& f : found) {
+      FrameFace face{std::move(f), {}};
+      face.embeddings.push_back(face.analysis.embedding);
+      for (size_t m = 1; m < models.size(); ++m)
+        face.embeddings.push_back(engine.embed_face(frame, face.analysis.landmarks,
+                                                    settings_.checkin_embed.with_model(models[m])));
+      out.push_back(std::move(face));
+    }
+    return out;
   });
-  const auto gallery = galleries_.event(event_id);
-  const Threshold policy = threshold_for(event, gallery->size());
-  const float threshold = policy.value;
+  const size_t templates = galleries->size();
+  std::vector<Threshold> policies;
+  for (std::string_view model : models)
+    policies.push_back(threshold_for(event, templates, vision::recognizer_model(model)));
   json results = json::array();
-  for (const auto& face : faces) {
+  for (const auto& frame_face : faces) {
+    const vision::FaceAnalysis& face = frame_face.analysis;
     json r = {{"box", vision::box_json(face.detection.box)}, {"score", face.detection.score}};
     if (face.quality.face_px < settings_.checkin_min_face_px) {
       r["status"] = "too_small";
@@ -159,26 +198,35 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
       results.push_back(r);
       continue;
     }
-    const auto best = gallery->search(face.embedding, 1);
-    if (best.empty() || best[0].distance >= threshold) {
+    std::optional<ModelMatch> best;
+    for (size_t m = 0; m < models.size(); ++m) {
+      const gallery::Gallery* g = galleries->find(models[m]);
+      if (!g) continue;
+      const auto found = g->search(frame_face.embeddings[m], 1);
+      if (found.empty()) continue;
+      const ModelMatch candidate{models[m], found[0], policies[m].value};
+      if (!best || candidate.ratio() < best->ratio()) best = candidate;
+    }
+    if (!best || best->ratio() >= 1.f) {
       r["status"] = "not_recognised";
       r["message"] = "Not recognised, please see the desk";
-      if (!best.empty()) r["distance"] = best[0].distance;
+      if (best) r["distance"] = best->match.distance;
       results.push_back(r);
       continue;
     }
     storage::CheckIn c;
     c.event_id = event_id;
-    c.person_id = best[0].person_id;
+    c.person_id = best->match.person_id;
     c.checked_in_at = clock_();
-    c.distance = best[0].distance;
+    c.distance = best->match.distance;
     c.kiosk_id = kiosk_id;
     c.quality = vision::quality_json(face.quality);
     const auto recorded = store_.record_checkin(c);  // durable before we answer
     const auto person = store_.get_person(c.person_id);
     r["status"] = recorded.already ? "already_checked_in" : "checked_in";
     r["person"] = person_json(person);
-    r["distance"] = best[0].distance;
+    r["distance"] = best->match.distance;
+    r["model"] = best->model;
     r["checked_in_at"] = recorded.check_in.checked_in_at;
     r["message"] = recorded.already ? "Already checked in" : "Welcome, " + person.name;
     if (!recorded.already)
@@ -188,8 +236,15 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
                                {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)}});
     results.push_back(r);
   }
-  return {{"event_id", event_id}, {"threshold", threshold}, {"threshold_basis", policy.basis},
-          {"width", frame.cols},  {"height", frame.rows},   {"faces", results}};
+  json thresholds = json::object();
+  for (size_t m = 0; m < models.size(); ++m) thresholds[std::string(models[m])] = policies[m].value;
+  return {{"event_id", event_id},
+          {"threshold", policies.front().value},
+          {"threshold_basis", policies.front().basis},
+          {"thresholds", thresholds},
+          {"width", frame.cols},
+          {"height", frame.rows},
+          {"faces", results}};
 }
 
 void CheckinService::delete_person(storage::Id person_id) {

@@ -22,19 +22,20 @@
 
 namespace facecheck::checkin {
 
-// Enrolment refuses a face this close to another person's template as a
-// possible duplicate registration: the open-set threshold of a 1,000-template
-// gallery (checkin/open_set_threshold.h), so a duplicate flag is about as
-// rare for a stranger as a false check-in at a large event.
-inline constexpr float kDefaultDuplicateThreshold = 0.42f;
-
 struct CheckinSettings {
+  // The recognition model new templates are made with. Check-in searches
+  // every model the event's templates use (vision/recognizer_model.h).
+  std::string_view model = vision::kDefaultModelId;
   // Unset: each event's threshold follows its gallery size
   // (open_set_threshold); set: this one for every event. An event's own
   // match_threshold overrides both.
   std::optional<float> match_threshold;
   double target_fpir = kDefaultTargetFpir;
-  float duplicate_threshold = kDefaultDuplicateThreshold;
+  // Enrolment refuses a face this close to another person's template as a
+  // possible duplicate registration. Unset: the model card's value, about
+  // the open-set threshold of a 1,000-template gallery, so a duplicate flag
+  // is about as rare for a stranger as a false check-in at a large event.
+  std::optional<float> duplicate_threshold;
   vision::DetectOptions enrol_detector{vision::DetectorKind::Ssd, 416, 0.5f};
   // Kiosk frames: the fast detector. 0.4 rather than face-api's 0.5 because a
   // missed face costs a retry while a spurious box only reads "not recognised";
@@ -94,14 +95,15 @@ class CheckinService {
   std::string export_csv(storage::Id event_id);
   nlohmann::json stats(storage::Id event_id);
 
-  // The match threshold in force for the event whose gallery holds
-  // `templates` templates, and where it comes from ("event", "server" or
-  // "event size").
+  // The match threshold in force for `model`'s templates of the event whose
+  // galleries hold `templates` templates in all (a stranger meets every one
+  // of them), and where it comes from ("event", "server" or "event size").
   struct Threshold {
     float value;
     const char* basis;
   };
-  Threshold threshold_for(const storage::Event& event, size_t templates) const;
+  Threshold threshold_for(const storage::Event& event, size_t templates,
+                          const vision::RecognizerModel& model) const;
   const CheckinSettings& settings() const { return settings_; }
   LiveFeed& live_feed() { return feed_; }
   storage::Store& store() { return store_; }

@@ -15,7 +15,11 @@ EnginePool::EnginePool(const std::filesystem::path& models_dir, int workers, siz
       std::optional<vision::FaceEngine> engine;
       try {
         engine.emplace(models_dir);
-        engine->preload();
+        // Every recognizer: an event enrolled with an older model is
+        // searched with it too, and its first check-in must not wait for a load.
+        std::vector<std::string_view> models;
+        for (const auto* card : vision::recognizer_models()) models.push_back(card->id);
+        engine->preload(models);
         promise.set_value();
       } catch (...) {
         promise.set_exception(std::current_exception());

@@ -4,28 +4,29 @@ namespace facecheck::checkin {
 
 Galleries::Galleries(storage::Store& store) : store_(store) {}
 
-std::shared_ptr<gallery::Gallery> Galleries::load_event(storage::Id event_id) {
-  auto g = std::make_shared<gallery::Gallery>();
+std::shared_ptr<gallery::GallerySet> Galleries::load_event(storage::Id event_id) {
+  auto g = std::make_shared<gallery::GallerySet>();
   for (const auto& t : store_.list_event_templates(event_id))
-    g->add(t.person_id, t.id, t.embedding);
+    g->add(t.model, t.person_id, t.id, t.embedding);
   return g;
 }
 
-std::shared_ptr<gallery::Gallery> Galleries::load_everyone() {
-  auto g = std::make_shared<gallery::Gallery>();
+std::shared_ptr<gallery::GallerySet> Galleries::load_everyone() {
+  auto g = std::make_shared<gallery::GallerySet>();
   storage::PeopleQuery query;
   query.limit = 1000;
   for (;;) {
     const auto page = store_.list_people(query);
     for (const auto& person : page.items)
-      for (const auto& t : store_.list_templates(person.id)) g->add(t.person_id, t.id, t.embedding);
+      for (const auto& t : store_.list_templates(person.id))
+        g->add(t.model, t.person_id, t.id, t.embedding);
     query.offset += static_cast<int>(page.items.size());
     if (page.items.empty() || query.offset >= page.total) break;
   }
   return g;
 }
 
-std::shared_ptr<const gallery::Gallery> Galleries::event(storage::Id event_id) {
+std::shared_ptr<const gallery::GallerySet> Galleries::event(storage::Id event_id) {
   std::lock_guard lock(mutex_);
   auto& slot = events_[event_id];
   // Loading under the lock keeps two threads from loading one event twice;
@@ -34,7 +35,7 @@ std::shared_ptr<const gallery::Gallery> Galleries::event(storage::Id event_id) {
   return slot;
 }
 
-std::shared_ptr<const gallery::Gallery> Galleries::everyone() {
+std::shared_ptr<const gallery::GallerySet> Galleries::everyone() {
   std::lock_guard lock(mutex_);
   if (!everyone_) everyone_ = load_everyone();
   return everyone_;
@@ -42,7 +43,7 @@ std::shared_ptr<const gallery::Gallery> Galleries::everyone() {
 
 void Galleries::template_added(const storage::FaceTemplate& tmpl) {
   std::lock_guard lock(mutex_);
-  if (everyone_) everyone_->add(tmpl.person_id, tmpl.id, tmpl.embedding);
+  if (everyone_) everyone_->add(tmpl.model, tmpl.person_id, tmpl.id, tmpl.embedding);
   events_.clear();  // which events the person attends is the database's business
 }
 

@@ -1,6 +1,6 @@
-// The in-memory galleries the matcher searches: one per event (the face
-// templates of its attendees) and one of everybody (to catch a face enrolled
-// twice under two names).
+// The in-memory galleries the matcher searches: one set per event (the face
+// templates of its attendees, a gallery per recognition model) and one of
+// everybody (to catch a face enrolled twice under two names).
 //
 // The database stays the source of truth. An event's gallery is loaded on
 // first use and dropped whenever its attendance or templates change, so the
@@ -12,7 +12,7 @@
 #include <memory>
 #include <mutex>
 
-#include "gallery/gallery.h"
+#include "gallery/gallery_set.h"
 #include "storage/store.h"
 
 namespace facecheck::checkin {
@@ -22,9 +22,9 @@ class Galleries {
   explicit Galleries(storage::Store& store);
 
   // The gallery of an event's attendees (loaded now if needed).
-  std::shared_ptr<const gallery::Gallery> event(storage::Id event_id);
+  std::shared_ptr<const gallery::GallerySet> event(storage::Id event_id);
   // Every template of every person.
-  std::shared_ptr<const gallery::Gallery> everyone();
+  std::shared_ptr<const gallery::GallerySet> everyone();
 
   void template_added(const storage::FaceTemplate& tmpl);
   void template_deleted(storage::Id template_id);
@@ -33,13 +33,13 @@ class Galleries {
   void event_deleted(storage::Id event_id) { attendance_changed(event_id); }
 
  private:
-  std::shared_ptr<gallery::Gallery> load_event(storage::Id event_id);
-  std::shared_ptr<gallery::Gallery> load_everyone();
+  std::shared_ptr<gallery::GallerySet> load_event(storage::Id event_id);
+  std::shared_ptr<gallery::GallerySet> load_everyone();
 
   storage::Store& store_;
   std::mutex mutex_;
-  std::map<storage::Id, std::shared_ptr<gallery::Gallery>> events_;
-  std::shared_ptr<gallery::Gallery> everyone_;
+  std::map<storage::Id, std::shared_ptr<gallery::GallerySet>> events_;
+  std::shared_ptr<gallery::GallerySet> everyone_;
 };
 
 }  // namespace facecheck::checkin

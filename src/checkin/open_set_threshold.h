@@ -11,11 +11,14 @@
 // in at 1,000. Instead of one fixed number, the default is the largest T that
 // keeps FPIR_N(T) at the target (1%) for the event's current gallery, read
 // off p(T) as measured by `facecheck eval-identify --checkin-pipeline` on
-// LFW (docs/identification.md). Treating comparisons as independent
+// LFW for each recognition model (its card's pair_fmr table,
+// vision/recognizer_model.cpp; docs/identification.md). Treating comparisons as independent
 // over-predicts FPIR on measured galleries, so the result errs strict.
 #pragma once
 
 #include <cstddef>
+
+#include "vision/recognizer_model.h"
 
 namespace facecheck::checkin {
 
@@ -24,12 +27,13 @@ inline constexpr double kDefaultTargetFpir = 0.01;
 
 // Per-pair false match rate p(T) of the check-in pipeline: p at `threshold`,
 // interpolated log-linearly between the measured points.
-double checkin_pair_fmr(float threshold);
+double checkin_pair_fmr(float threshold, const vision::RecognizerModel& model);
 
 // The largest threshold whose FPIR for a gallery of `templates` templates is
 // at most `target_fpir`, never above the 1:1 verification threshold (which is
 // what a one-person gallery would get). An empty gallery gets that ceiling
 // too; it matches nobody anyway.
-float open_set_threshold(size_t templates, double target_fpir = kDefaultTargetFpir);
+float open_set_threshold(size_t templates, const vision::RecognizerModel& model,
+                         double target_fpir = kDefaultTargetFpir);
 
 }  // namespace facecheck::checkin

@@ -39,7 +39,7 @@ void create_kiosk(const AdminArgs& args) {
 
 void add_admin_command(CLI::App& app) {
   auto args = std::make_shared<AdminArgs>();
-  auto* admin = app.add_subcommand("admin", "Create credentials without the HTTP API");
+  auto* admin = app.add_subcommand("admin", "Credentials and maintenance without the HTTP API");
   admin->require_subcommand(1);
 
   auto* key = admin->add_subcommand("create-key", "Print a new admin API key");
@@ -52,6 +52,8 @@ void add_admin_command(CLI::App& app) {
   kiosk->add_option("--event", args->event_id, "Event id")->required();
   kiosk->add_option("--name", args->name, "Kiosk name, e.g. \"Hall A door\"")->required();
   kiosk->callback([args] { create_kiosk(*args); });
+
+  add_reembed_command(*admin);
 }
 
 }  // namespace facecheck::cli

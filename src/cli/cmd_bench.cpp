@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/worker_pool.h"
 #include "vision/image_decoder.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
 namespace {
@@ -31,6 +32,7 @@ struct BenchArgs {
   std::string images = "../shared/data/lfw/images";
   int threads = 1;
   int count = 100;
+  std::string model;
 };
 
 const char* kStages[] = {"decode", "detect", "landmarks", "align", "embed", "total"};
@@ -123,7 +125,7 @@ std::map<std::string, double> time_pipeline(vision::FaceEngine& engine, const st
     const auto landmarks = engine.landmarks(image, faces[*i].box, embed);
     record(ms, "landmarks", t);
     t = Stamp();
-    const cv::Mat chip = engine.align(image, landmarks);
+    const cv::Mat chip = engine.align(image, landmarks, embed.model);
     record(ms, "align", t);
     t = Stamp();
     engine.embed_chip(chip, embed);
@@ -140,10 +142,13 @@ json run_pipeline(const std::string& name, const std::vector<std::string>& input
   Samples samples;
   std::vector<bool> warmed(threads, false);
   const auto start = Clock::now();
-  for_each_with_engine(inputs.size() + threads, threads, name, [&](auto& engine, size_t i) {
-    const auto ms = time_pipeline(engine, inputs[i % inputs.size()], options, embed);
-    if (i >= static_cast<size_t>(threads)) samples.add(ms);
-  });
+  for_each_with_engine(
+      inputs.size() + threads, threads, name,
+      [&](auto& engine, size_t i) {
+        const auto ms = time_pipeline(engine, inputs[i % inputs.size()], options, embed);
+        if (i >= static_cast<size_t>(threads)) samples.add(ms);
+      },
+      embed.model);
   const double seconds = since(start) / 1000.0;
   json stages = json::object();
   std::cout << name << " pipeline (" << inputs.size() << " images, " << threads << " thread(s)):\n";
@@ -171,10 +176,12 @@ void run_bench(const BenchArgs& args) {
   // The kiosk pipeline as the speed budget defines it (one landmark and one
   // embedding pass), then what `facecheck serve` runs per kiosk frame and per
   // enrolment photo (CheckinSettings: the accuracy options it turns on).
-  const checkin::CheckinSettings product;
-  const auto single = vision::EmbedOptions::fastest();
+  checkin::CheckinSettings product;
+  product.model = vision::recognizer_model(args.model).id;
+  product.checkin_embed.model = product.enrol_embed.model = product.model;
+  const auto single = vision::EmbedOptions::fastest().with_model(product.model);
   vision::DetectOptions kiosk{vision::DetectorKind::Tiny, 416, 0.5f};
-  json out = {{"threads", args.threads}, {"images", paths.size()}};
+  json out = {{"threads", args.threads}, {"images", paths.size()}, {"model", product.model}};
   out["kiosk"] = run_pipeline("kiosk (640x480 JPEG, tiny@416, single passes)", frames, kiosk,
                               single, args.threads);
   out["kiosk"]["input"] = "640x480 JPEG, tiny detector at 416, one landmark and embedding pass";
@@ -200,6 +207,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "Worker threads (1 = one core)")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--count", args->count, "How many photos to use")->check(CLI::Range(1, 100000));
+  add_model_option(*cmd, args->model);
   cmd->callback([args] { run_bench(*args); });
 }
 

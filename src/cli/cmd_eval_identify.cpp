@@ -19,6 +19,7 @@
 #include "eval/identify_protocol.h"
 #include "eval/labelled_face.h"
 #include "vision/image_decoder.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
 namespace {
@@ -49,6 +50,7 @@ struct EvalIdentifyArgs {
   int enrol_jitter = 0;             // extra jittered embedding passes for enrolled photos
   std::vector<size_t> event_sizes;  // random events of these sizes at the server's default
   size_t events = 100;
+  std::string model;
 };
 
 // How one kind of photo (enrolled template or searched probe) is embedded.
@@ -113,10 +115,13 @@ eval::GatedEnrolment enrol_with_gate(const EvalIdentifyArgs& args, const Stage& 
                                      const std::vector<eval::LabelledImage>& list) {
   const auto people = eval::group_by_identity(list);
   std::vector<eval::EnrolAttempts> tried(people.size());
-  for_each_with_engine(people.size(), args.threads, "enrolling", [&](auto& engine, size_t i) {
-    tried[i] = eval::enrol_in_order(engine, people[i].second, args.images, args.templates,
-                                    stage.detect, *stage.enrol_gate, stage.embed);
-  });
+  for_each_with_engine(
+      people.size(), args.threads, "enrolling",
+      [&](auto& engine, size_t i) {
+        tried[i] = eval::enrol_in_order(engine, people[i].second, args.images, args.templates,
+                                        stage.detect, *stage.enrol_gate, stage.embed);
+      },
+      args.model);
   return eval::sort_attempts(tried);
 }
 
@@ -172,21 +177,25 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
       todo.push_back(i);
     }
   }
-  for_each_with_engine(todo.size(), args.threads, "embedding", [&](auto& engine, size_t k) {
-    const size_t i = todo[k];
-    if (is_template[i] && stages.enrol.enrol_gate)
-      throw std::logic_error("template " + protocol.images[i] + " was not enrolled");
-    const cv::Mat image =
-        vision::read_image_file(std::filesystem::path(args.images) / protocol.images[i]);
-    const Stage& stage = is_template[i] ? stages.enrol : stages.probe;
-    faces[i] = eval::embed_labelled_face(engine, image, stage.detect, true, stage.embed);
-  });
+  for_each_with_engine(
+      todo.size(), args.threads, "embedding",
+      [&](auto& engine, size_t k) {
+        const size_t i = todo[k];
+        if (is_template[i] && stages.enrol.enrol_gate)
+          throw std::logic_error("template " + protocol.images[i] + " was not enrolled");
+        const cv::Mat image =
+            vision::read_image_file(std::filesystem::path(args.images) / protocol.images[i]);
+        const Stage& stage = is_template[i] ? stages.enrol : stages.probe;
+        faces[i] = eval::embed_labelled_face(engine, image, stage.detect, true, stage.embed);
+      },
+      args.model);
+  const auto& card = vision::recognizer_model(args.model);
   std::vector<vision::Embedding> embeddings;
   for (const auto& f : faces) embeddings.push_back(f.embedding);
 
   if (embeddings_file.is_open())
     identify_report::write_embeddings(embeddings_file, args.embeddings_out, protocol, embeddings);
-  const auto distances = eval::search_distances(protocol, embeddings);
+  const auto distances = eval::search_distances(protocol, embeddings, card.metric);
   const auto scored = eval::score_protocol(protocol, distances);
   const auto report =
       eval::evaluate_identification(scored.mated, scored.nonmated, scored.impostor,
@@ -196,6 +205,7 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
   std::cout << "gallery " << protocol.gallery.size() << " people x " << args.templates
             << " template(s), mated probes " << scored.mated.size() << ", non-mated probes "
             << scored.nonmated.size() << ", images " << protocol.images.size() << "\n";
+  std::cout << "model " << card.id << "\n";
   std::cout << "enrolled photos: " << stages.enrol.describe() << "\n";
   json refusals = json::object();
   for (const auto& [path, problem] : refused) refusals[problem] = refusals.value(problem, 0) + 1;
@@ -221,8 +231,8 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
   const json attendees_n1000 = identify_report::per_attendee("N=1000      ", protocol, scored,
                                                              report.at_planned_size.threshold);
   const json grid = identify_report::sweep(scored, kPlannedEventSize);
-  const json by_event_size =
-      identify_report::event_sizes(args.event_sizes, args.events, args.seed, protocol, distances);
+  const json by_event_size = identify_report::event_sizes(args.event_sizes, args.events, args.seed,
+                                                          protocol, distances, card);
 
   const json closest = identify_report::closest_strangers(protocol, scored, kClosestShown);
 
@@ -272,6 +282,7 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
                     {"other_detector_images", second_detector},
                     {"detect_failure_images", failures},
                     {"checkin_pipeline", args.checkin_pipeline},
+                    {"model", card.id},
                     {"enrol_pipeline", stages.enrol.describe()},
                     {"probe_pipeline", stages.probe.describe()}}
                    .dump()
@@ -310,6 +321,7 @@ void add_eval_identify_command(CLI::App& app) {
                   "embedding pass), flip (flip-averaged embedding) or full (also refined, "
                   "mirror-averaged landmarks) instead of the product's setting")
       ->check(CLI::IsMember({"fastest", "flip", "full"}));
+  add_model_option(*cmd, args->model);
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--embeddings-out", args->embeddings_out,

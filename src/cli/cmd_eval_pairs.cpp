@@ -13,6 +13,7 @@
 #include "eval/labelled_face.h"
 #include "eval/verification.h"
 #include "vision/image_decoder.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
 namespace {
@@ -31,6 +32,7 @@ struct EvalPairsArgs {
   bool no_refine = false;
   bool no_mirror_landmarks = false;
   std::string errors;  // TSV of the pairs each fold got wrong
+  std::string model;
 };
 
 struct PairRow {
@@ -122,23 +124,28 @@ void run_eval_pairs(const EvalPairsArgs& args) {
   embed.refine_landmarks = !args.no_refine;
   embed.mirror_landmarks = !args.no_mirror_landmarks;
   std::vector<eval::LabelledFace> faces(images.size());
-  for_each_with_engine(images.size(), args.threads, "embedding", [&](auto& engine, size_t i) {
-    const cv::Mat image = vision::read_image_file(std::filesystem::path(args.images) / images[i]);
-    faces[i] = eval::embed_labelled_face(engine, image, options, !args.no_align, embed);
-  });
+  for_each_with_engine(
+      images.size(), args.threads, "embedding",
+      [&](auto& engine, size_t i) {
+        const cv::Mat image =
+            vision::read_image_file(std::filesystem::path(args.images) / images[i]);
+        faces[i] = eval::embed_labelled_face(engine, image, options, !args.no_align, embed);
+      },
+      args.model);
+  const auto& card = vision::recognizer_model(args.model);
 
   std::vector<eval::ScoredPair> scored;
   for (const auto& r : rows)
-    scored.push_back(
-        {vision::embedding_distance(faces[index[r.a]].embedding, faces[index[r.b]].embedding),
-         r.same, r.fold});
-  const auto report = eval::evaluate_verification(scored, vision::kDefaultMatchThreshold);
+    scored.push_back({vision::embedding_distance(faces[index[r.a]].embedding,
+                                                 faces[index[r.b]].embedding, card.metric),
+                      r.same, r.fold});
+  const auto report = eval::evaluate_verification(scored, card.match_threshold);
 
   if (!args.errors.empty()) write_errors(args.errors, rows, index, faces, scored, report);
 
   std::cout << std::fixed << std::setprecision(4);
   std::cout << "pairs " << rows.size() << ", images " << images.size() << ", detector "
-            << args.detector << "\n";
+            << args.detector << ", model " << card.id << "\n";
   for (const auto& f : report.folds)
     std::cout << "fold " << f.fold << ": " << f.pairs << " pairs, threshold " << f.threshold
               << ", accuracy " << f.accuracy << "\n";
@@ -175,6 +182,7 @@ void run_eval_pairs(const EvalPairsArgs& args) {
                     {"mirror_landmarks", embed.mirror_landmarks},
                     {"folds", folds},
                     {"detector", args.detector},
+                    {"model", card.id},
                     {"aligned", !args.no_align}}
                    .dump()
             << "\n";
@@ -200,6 +208,7 @@ void add_eval_pairs_command(CLI::App& app) {
                 "Do not average landmarks with those of the mirrored crop");
   cmd->add_option("--errors", args->errors,
                   "Write the misclassified pairs (at each fold's threshold) to this TSV");
+  add_model_option(*cmd, args->model);
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->callback([args] { run_eval_pairs(*args); });

@@ -3,12 +3,14 @@
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "cli/commands.h"
 #include "vision/face_engine.h"
 #include "vision/face_json.h"
 #include "vision/image_decoder.h"
 #include "vision/model_store.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
 namespace {
@@ -56,18 +58,20 @@ void run_detect(const DetectArgs& args) {
   std::cout << out.dump() << "\n";
 }
 
-void run_embed(const std::string& path, bool whole) {
+void run_embed(const std::string& path, bool whole, const std::string& model) {
   const cv::Mat image = vision::read_image_file(path);
-  FaceEngine engine(vision::default_models_dir());
+  FaceEngine engine(vision::default_models_dir(), model);
   json faces = json::array();
   if (whole) {
     faces.push_back({{"box", vision::box_json(cv::Rect2f(0, 0, image.cols, image.rows))},
-                     {"embedding", vision::embedding_json(engine.embed_chip(image))}});
+                     {"embedding", vision::embedding_json(engine.embed_chip(image))},
+                     {"model", engine.default_model()}});
   } else {
     for (const auto& face : engine.analyze(image))
       faces.push_back({{"box", vision::box_json(face.detection.box)},
                        {"score", face.detection.score},
-                       {"embedding", vision::embedding_json(face.embedding)}});
+                       {"embedding", vision::embedding_json(face.embedding)},
+                       {"model", face.model}});
   }
   std::cout << json{{"faces", faces}}.dump() << "\n";
 }
@@ -94,13 +98,18 @@ vision::FaceAnalysis largest_face_of(FaceEngine& engine, const std::string& path
   return faces.front();
 }
 
-void run_compare(const std::string& a, const std::string& b, float threshold) {
-  FaceEngine engine(vision::default_models_dir());
+void run_compare(const std::string& a, const std::string& b, std::optional<float> given,
+                 const std::string& model) {
+  FaceEngine engine(vision::default_models_dir(), model);
+  const auto& card = vision::recognizer_model(model);
+  const float threshold = given.value_or(card.match_threshold);
   const auto face_a = largest_face_of(engine, a);
   const auto face_b = largest_face_of(engine, b);
-  const float distance = vision::embedding_distance(face_a.embedding, face_b.embedding);
+  const float distance =
+      vision::embedding_distance(face_a.embedding, face_b.embedding, card.metric);
   const bool same = distance < threshold;
   std::cout << json{{"distance", distance},
+                    {"model", card.id},
                     {"threshold", threshold},
                     {"same_person", same},
                     {"verdict", same ? "same person" : "different people"},
@@ -126,10 +135,12 @@ void add_inspect_commands(CLI::App& app) {
 
   auto embed_path = std::make_shared<std::string>();
   auto embed_whole = std::make_shared<bool>(false);
-  auto* embed = app.add_subcommand("embed", "128-d embedding of each face");
+  auto embed_model = std::make_shared<std::string>();
+  auto* embed = app.add_subcommand("embed", "Embedding of each face (512-d ArcFace by default)");
   embed->add_option("image", *embed_path, "Photo")->required();
   embed->add_flag("--whole", *embed_whole, "The whole image is one face crop (no detection)");
-  embed->callback([=] { run_embed(*embed_path, *embed_whole); });
+  add_model_option(*embed, *embed_model);
+  embed->callback([=] { run_embed(*embed_path, *embed_whole, *embed_model); });
 
   auto lm_path = std::make_shared<std::string>();
   auto lm_whole = std::make_shared<bool>(false);
@@ -140,12 +151,15 @@ void add_inspect_commands(CLI::App& app) {
 
   auto a = std::make_shared<std::string>();
   auto b = std::make_shared<std::string>();
-  auto threshold = std::make_shared<float>(vision::kDefaultMatchThreshold);
+  auto threshold = std::make_shared<std::optional<float>>();
+  auto compare_model = std::make_shared<std::string>();
   auto* compare = app.add_subcommand("compare", "Distance between the largest faces of A and B");
   compare->add_option("a", *a, "First photo")->required();
   compare->add_option("b", *b, "Second photo")->required();
-  compare->add_option("--threshold", *threshold, "Same person below this distance");
-  compare->callback([=] { run_compare(*a, *b, *threshold); });
+  compare->add_option("--threshold", *threshold,
+                      "Same person below this distance (default: the model's 1:1 threshold)");
+  add_model_option(*compare, *compare_model);
+  compare->callback([=] { run_compare(*a, *b, *threshold, *compare_model); });
 }
 
 }  // namespace facecheck::cli

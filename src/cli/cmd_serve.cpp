@@ -17,6 +17,7 @@
 #include "cli/serve_setup.h"
 #include "http/server.h"
 #include "vision/model_store.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
 namespace {
@@ -59,6 +60,7 @@ sigset_t block_stop_signals() {
 checkin::CheckinSettings checkin_settings(const ServeConfig& c) {
   checkin::CheckinSettings s;
   if (c.threshold) s.match_threshold = static_cast<float>(*c.threshold);
+  if (!c.model.empty()) s.model = vision::recognizer_model(c.model).id;
   s.store_photos = c.store_photos;
   s.image_limits.max_pixels = c.max_pixels;
   s.image_limits.max_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace facecheck::cli {
 
@@ -12,7 +13,12 @@ void add_eval_identify_command(CLI::App& app);
 void add_eval_detect_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_serve_command(CLI::App& app);  // serve
-void add_admin_command(CLI::App& app);  // admin create-key, create-kiosk
+void add_admin_command(CLI::App& app);  // admin create-key, create-kiosk, reembed
+void add_reembed_command(CLI::App& admin);
+
+// Adds `--model ID` (a recognition model id, vision/recognizer_model.h;
+// default: the default model) writing into `model`.
+CLI::Option* add_model_option(CLI::App& cmd, std::string& model);
 
 // Thrown by a command for a user error (bad file, no face): main prints the
 // message and exits with `exit_code`, without a stack of noise.

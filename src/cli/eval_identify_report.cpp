@@ -1,6 +1,7 @@
 #include "cli/eval_identify_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 
@@ -24,13 +25,22 @@ json point_json(const eval::OperatingPoint& p) {
           {"misidentification", p.misidentification}};
 }
 
-// FNIR/FPIR on a fixed grid, so an organiser can read off what a per-event
-// match_threshold does without rerunning the benchmark.
+// FNIR/FPIR on a grid of 0.01 steps, so an organiser can read off what a
+// per-event match_threshold does without rerunning the benchmark. The grid
+// spans the model's useful range: from just below the nearest impostor pair
+// to where 1% of impostor pairs match (distances differ between models).
 json sweep(const eval::ScoredSearches& s, size_t planned_event_size) {
   json rows = json::array();
+  if (s.impostor.empty()) return rows;
+  std::vector<float> sorted = s.impostor;
+  const size_t at_1pct = sorted.size() / 100;
+  std::nth_element(sorted.begin(), sorted.begin() + at_1pct, sorted.end());
+  const int last = static_cast<int>(std::ceil(sorted[at_1pct] * 100.f));
+  const int first =
+      static_cast<int>(std::floor(*std::min_element(sorted.begin(), sorted.end()) * 100.f)) - 1;
   std::cout << "threshold  FNIR    FPIR    pair FMR   FPIR est. at N=" << planned_event_size
             << "\n";
-  for (int step = 36; step <= 70; ++step) {
+  for (int step = std::max(first, 0); step <= last; ++step) {
     const float t = step / 100.0f;
     const auto p = eval::operating_point(s.mated, s.nonmated, t);
     const double fmr = eval::pair_fmr_at(s.impostor, t);
@@ -70,7 +80,8 @@ json per_attendee(const char* name, const eval::IdentifyProtocol& protocol,
 // --event-sizes: random events of each size drawn from this gallery, at the
 // threshold `facecheck serve` would pick for them (eval/event_size_study.h).
 json event_sizes(const std::vector<size_t>& sizes, size_t events, uint32_t seed,
-                 const eval::IdentifyProtocol& protocol, const eval::SearchDistances& distances) {
+                 const eval::IdentifyProtocol& protocol, const eval::SearchDistances& distances,
+                 const vision::RecognizerModel& model) {
   json rows = json::array();
   if (sizes.empty()) return rows;
   std::cout << "random events at the server's default threshold (" << events
@@ -81,7 +92,9 @@ json event_sizes(const std::vector<size_t>& sizes, size_t events, uint32_t seed,
     study.event_size = size;
     study.events = events;
     study.seed = seed;
-    study.threshold_for = [](size_t templates) { return checkin::open_set_threshold(templates); };
+    study.threshold_for = [&model](size_t templates) {
+      return checkin::open_set_threshold(templates, model);
+    };
     // Sizes were checked against the gallery when the command started.
     const auto o = eval::study_event_size(protocol, distances, study);
     std::cout << "  " << std::setw(6) << size << "  " << std::setw(9) << o.threshold << "  "
@@ -138,7 +151,8 @@ void write_embeddings(std::ofstream& out, const std::string& path,
   for (const auto& probe : protocol.mated)
     role[probe.image] = {"mated", protocol.gallery[probe.mate].identity};
   for (size_t i : protocol.nonmated) role[i] = {"nonmated", "-"};
-  out << "# role\tidentity\timage\tembedding (128 values)\n";
+  const size_t dim = embeddings.empty() ? 0 : embeddings.front().size();
+  out << "# role\tidentity\timage\tembedding (" << dim << " values)\n";
   for (size_t i = 0; i < protocol.images.size(); ++i) {
     out << role[i].first << '\t' << role[i].second << '\t' << protocol.images[i];
     for (float v : embeddings[i]) out << '\t' << v;

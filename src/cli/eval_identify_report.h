@@ -16,6 +16,7 @@
 #include "eval/identification.h"
 #include "eval/identify_protocol.h"
 #include "vision/face_types.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli::identify_report {
 
@@ -34,13 +35,14 @@ nlohmann::json per_attendee(const char* name, const eval::IdentifyProtocol& prot
 // (eval::study_event_size); every size must fit the gallery.
 nlohmann::json event_sizes(const std::vector<size_t>& sizes, size_t events, uint32_t seed,
                            const eval::IdentifyProtocol& protocol,
-                           const eval::SearchDistances& distances);
+                           const eval::SearchDistances& distances,
+                           const vision::RecognizerModel& model);
 
 // The `shown_at_most` strangers nearest to an enrolled person.
 nlohmann::json closest_strangers(const eval::IdentifyProtocol& protocol,
                                  const eval::ScoredSearches& s, size_t shown_at_most);
 
-// One row per photo (role, identity, image, 128 numbers) into `out`, opened
+// One row per photo (role, identity, image, the embedding's values) into `out`, opened
 // on `path`. Throws CommandError when the write fails.
 void write_embeddings(std::ofstream& out, const std::string& path,
                       const eval::IdentifyProtocol& protocol,

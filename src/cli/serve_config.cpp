@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
 namespace {
@@ -93,6 +94,12 @@ const Setting kSettings[] = {
      "(default: chosen per event from its size to let in at most 1% of strangers; "
      "docs/identification.md)",
      [](ServeConfig& c, const std::string& v) { c.threshold = to_double(v, 0.01, 2); }},
+    {"model", "ID",
+     "Recognition model new face templates are made with (check-in also searches every "
+     "model an event's templates already use); default arcface-fp-512",
+     [](ServeConfig& c, const std::string& v) {
+       c.model = std::string(vision::recognizer_model(v).id);
+     }},
     {"legacy_routes", "", "Serve the tutorial's /face_register, /face_login, /face_detect",
      [](ServeConfig& c, const std::string& v) { c.legacy_routes = to_bool(v); }},
     {"legacy_event", "ID", "Event the legacy routes use (default: the open event)",

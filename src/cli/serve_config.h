@@ -30,6 +30,7 @@ struct ServeConfig {
   double kiosk_rps = 5;
   bool store_photos = false;
   std::optional<double> threshold;
+  std::string model;  // empty: the default recognition model
   bool demo = false;
   std::string web_root;  // empty: found next to the executable or in ./clients/web
   std::string log_level = "info";

@@ -18,8 +18,10 @@ namespace facecheck::cli {
 // Calls job(engine, i) for i in [0, count) on `threads` threads. With more
 // than one thread, OpenCV's own parallelism is turned off so the threads do
 // not fight over the cores. The first exception stops the run and is rethrown.
+// Each engine embeds with `model` unless the job says otherwise.
 inline void for_each_with_engine(size_t count, int threads, const std::string& label,
-                                 const std::function<void(vision::FaceEngine&, size_t)>& job) {
+                                 const std::function<void(vision::FaceEngine&, size_t)>& job,
+                                 std::string_view model = vision::kDefaultModelId) {
   threads = std::max(1, threads);
   if (threads > 1) cv::setNumThreads(1);
   Progress progress(label, count);
@@ -27,7 +29,7 @@ inline void for_each_with_engine(size_t count, int threads, const std::string& l
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work = [&] {
-    vision::FaceEngine engine(vision::default_models_dir());
+    vision::FaceEngine engine(vision::default_models_dir(), model);
     for (size_t i = next++; i < count; i = next++) {
       try {
         job(engine, i);

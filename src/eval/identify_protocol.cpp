@@ -146,7 +146,8 @@ IdentifyProtocol build_protocol(const std::vector<LabelledImage>& list,
 }
 
 SearchDistances search_distances(const IdentifyProtocol& protocol,
-                                 const std::vector<vision::Embedding>& embeddings) {
+                                 const std::vector<vision::Embedding>& embeddings,
+                                 vision::ScoreMetric metric) {
   if (embeddings.size() != protocol.images.size())
     throw std::invalid_argument("search_distances: one embedding per image expected");
   const size_t people = protocol.gallery.size();
@@ -155,7 +156,7 @@ SearchDistances search_distances(const IdentifyProtocol& protocol,
     for (size_t p = 0; p < people; ++p) {
       float best = std::numeric_limits<float>::infinity();
       for (size_t t : protocol.gallery[p].templates)
-        best = std::min(best, vision::embedding_distance(embeddings[image], embeddings[t]));
+        best = std::min(best, vision::embedding_distance(embeddings[image], embeddings[t], metric));
       d[p] = best;
     }
     return d;
@@ -188,8 +189,9 @@ ScoredSearches score_protocol(const IdentifyProtocol& protocol, const SearchDist
 }
 
 ScoredSearches score_protocol(const IdentifyProtocol& protocol,
-                              const std::vector<vision::Embedding>& embeddings) {
-  return score_protocol(protocol, search_distances(protocol, embeddings));
+                              const std::vector<vision::Embedding>& embeddings,
+                              vision::ScoreMetric metric) {
+  return score_protocol(protocol, search_distances(protocol, embeddings, metric));
 }
 
 EnrolAttempt try_enrol(vision::FaceEngine& engine, const cv::Mat& image,

@@ -104,12 +104,14 @@ struct SearchDistances {
   std::vector<std::vector<float>> mated, nonmated;
 };
 SearchDistances search_distances(const IdentifyProtocol& protocol,
-                                 const std::vector<vision::Embedding>& embeddings);
+                                 const std::vector<vision::Embedding>& embeddings,
+                                 vision::ScoreMetric metric = vision::ScoreMetric::Euclidean);
 
 // The searches scored from those distances.
 ScoredSearches score_protocol(const IdentifyProtocol& protocol, const SearchDistances& distances);
 ScoredSearches score_protocol(const IdentifyProtocol& protocol,
-                              const std::vector<vision::Embedding>& embeddings);
+                              const std::vector<vision::Embedding>& embeddings,
+                              vision::ScoreMetric metric = vision::ScoreMetric::Euclidean);
 
 // Fisher-Yates driven by std::mt19937, whose output the standard fixes
 // (std::shuffle's algorithm is left to the library): a seed gives the same

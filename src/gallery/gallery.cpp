@@ -10,9 +10,6 @@
 namespace facecheck::gallery {
 namespace {
 
-constexpr size_t kDim = vision::kEmbeddingSize;
-static_assert(kDim % 16 == 0, "the dot product consumes 16 floats per step");
-
 // Up to this k the running top list is a short sorted array; beyond it a
 // per-person hash map is cheaper than scanning the list for every row.
 constexpr size_t kFewPeople = 32;
@@ -30,42 +27,77 @@ inline Lanes load(const float* p) {
   return v;
 }
 
-// Four independent accumulators hide the latency of the adds.
-inline float dot(const float* a, const float* b) {
+// Four independent accumulators hide the latency of the adds; 128 and 512
+// (the dimensions in use) are multiples of 16, and any tail is summed plainly.
+inline float dot(const float* a, const float* b, size_t dim) {
   Lanes s0{}, s1{}, s2{}, s3{};
-  for (size_t j = 0; j < kDim; j += 16) {
+  size_t j = 0;
+  for (; j + 16 <= dim; j += 16) {
     s0 += load(a + j) * load(b + j);
     s1 += load(a + j + 4) * load(b + j + 4);
     s2 += load(a + j + 8) * load(b + j + 8);
     s3 += load(a + j + 12) * load(b + j + 12);
   }
   const Lanes s = (s0 + s1) + (s2 + s3);
-  return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
-void require_finite(const vision::Embedding& e, const char* what) {
-  for (float v : e) {
-    if (!std::isfinite(v)) throw std::invalid_argument(std::string(what) + " is not finite");
-  }
+  float sum = (s[0] + s[1]) + (s[2] + s[3]);
+  for (; j < dim; ++j) sum += a[j] * b[j];
+  return sum;
 }
 
 // The scan shared by both top-k strategies: |q|² + |x|² − 2 q·x per row.
 // Squared distances order like distances, so the square root is taken only
 // for the k results. The pointers are hoisted because the visitor writes
 // memory, which would otherwise make the compiler reload them every row.
+template <size_t kDim, class Visit>
+void scan_fixed(const float* query, float query_norm2, const float* rows, const float* norms2,
+                size_t count, Visit&& visit) {
+  for (size_t row = 0; row < count; ++row)
+    visit((query_norm2 + norms2[row]) - 2.f * dot(query, rows + row * kDim, kDim), row);
+}
+
+// The dimensions in use get a loop whose length the compiler knows.
 template <class Visit>
 void scan_rows(const float* query, float query_norm2, const float* rows, const float* norms2,
-               size_t count, Visit&& visit) {
-  for (size_t row = 0; row < count; ++row) {
-    visit((query_norm2 + norms2[row]) - 2.f * dot(query, rows + row * kDim), row);
-  }
+               size_t count, size_t dim, Visit&& visit) {
+  if (dim == 128) return scan_fixed<128>(query, query_norm2, rows, norms2, count, visit);
+  if (dim == 512) return scan_fixed<512>(query, query_norm2, rows, norms2, count, visit);
+  for (size_t row = 0; row < count; ++row)
+    visit((query_norm2 + norms2[row]) - 2.f * dot(query, rows + row * dim, dim), row);
 }
 
 }  // namespace
 
-void Gallery::add(int64_t person_id, int64_t template_id, const vision::Embedding& e) {
-  require_finite(e, "embedding");
-  const float norm2 = dot(e.data(), e.data());
+Gallery::Gallery(size_t dimension, vision::ScoreMetric metric) : dim_(dimension), metric_(metric) {
+  if (dimension == 0) throw std::invalid_argument("gallery dimension must be positive");
+}
+
+vision::Embedding Gallery::prepared(const vision::Embedding& e, const char* what) const {
+  if (e.size() != dim_)
+    throw std::invalid_argument(std::string(what) + " has " + std::to_string(e.size()) +
+                                " values; this gallery holds " + std::to_string(dim_));
+  for (float v : e) {
+    if (!std::isfinite(v)) throw std::invalid_argument(std::string(what) + " is not finite");
+  }
+  vision::Embedding out = e;
+  if (metric_ == vision::ScoreMetric::Cosine) {
+    vision::l2_normalise(out);
+    if (dot(out.data(), out.data(), dim_) == 0.f)
+      throw std::invalid_argument(std::string(what) + " is a zero vector");
+  }
+  return out;
+}
+
+// On unit vectors |q - x|^2 = 2 - 2 cos, so the cosine distance is half of it.
+float Gallery::distance_of(float dist2) const {
+  // Rounding can push the expanded form slightly below 0 for near-identical
+  // vectors; the true distance there is ~0.
+  const float d2 = std::max(dist2, 0.f);
+  return metric_ == vision::ScoreMetric::Cosine ? 0.5f * d2 : std::sqrt(d2);
+}
+
+void Gallery::add(int64_t person_id, int64_t template_id, const vision::Embedding& input) {
+  const vision::Embedding e = prepared(input, "embedding");
+  const float norm2 = dot(e.data(), e.data(), dim_);
   std::unique_lock lock(mutex_);
   if (const auto it = row_of_template_.find(template_id); it != row_of_template_.end()) {
     const size_t row = it->second;
@@ -75,7 +107,7 @@ void Gallery::add(int64_t person_id, int64_t template_id, const vision::Embeddin
       ++templates_of_person_[person_id];
       person_ids_[row] = person_id;
     }
-    std::copy(e.begin(), e.end(), rows_.begin() + static_cast<std::ptrdiff_t>(row * kDim));
+    std::copy(e.begin(), e.end(), rows_.begin() + static_cast<std::ptrdiff_t>(row * dim_));
     norms2_[row] = norm2;
     return;
   }
@@ -96,14 +128,14 @@ void Gallery::erase_row(size_t row) {
     templates_of_person_.erase(it);
   }
   if (row != last) {
-    std::copy_n(rows_.begin() + static_cast<std::ptrdiff_t>(last * kDim), kDim,
-                rows_.begin() + static_cast<std::ptrdiff_t>(row * kDim));
+    std::copy_n(rows_.begin() + static_cast<std::ptrdiff_t>(last * dim_), dim_,
+                rows_.begin() + static_cast<std::ptrdiff_t>(row * dim_));
     norms2_[row] = norms2_[last];
     person_ids_[row] = person_ids_[last];
     template_ids_[row] = template_ids_[last];
     row_of_template_[template_ids_[row]] = row;
   }
-  rows_.resize(last * kDim);
+  rows_.resize(last * dim_);
   norms2_.pop_back();
   person_ids_.pop_back();
   template_ids_.pop_back();
@@ -152,7 +184,7 @@ std::vector<Gallery::Candidate> Gallery::top_few(const float* query, float query
   std::vector<Candidate> top;
   top.reserve(k);
   const int64_t* persons = person_ids_.data();
-  scan_rows(query, query_norm2, rows_.data(), norms2_.data(), person_ids_.size(),
+  scan_rows(query, query_norm2, rows_.data(), norms2_.data(), person_ids_.size(), dim_,
             [&](float d2, size_t row) {
               if (top.size() == k && !(d2 < top.back().dist2)) return;
               size_t pos = 0;
@@ -179,7 +211,7 @@ std::vector<Gallery::Candidate> Gallery::top_many(const float* query, float quer
   std::unordered_map<int64_t, Candidate> best;
   best.reserve(templates_of_person_.size());
   const int64_t* persons = person_ids_.data();
-  scan_rows(query, query_norm2, rows_.data(), norms2_.data(), person_ids_.size(),
+  scan_rows(query, query_norm2, rows_.data(), norms2_.data(), person_ids_.size(), dim_,
             [&](float d2, size_t row) {
               const auto [it, inserted] = best.try_emplace(persons[row], Candidate{d2, row});
               if (!inserted && d2 < it->second.dist2) it->second = {d2, row};
@@ -196,22 +228,19 @@ std::vector<Gallery::Candidate> Gallery::top_many(const float* query, float quer
   return all;
 }
 
-std::vector<Match> Gallery::search(const vision::Embedding& query, size_t k) const {
-  require_finite(query, "query");
+std::vector<Match> Gallery::search(const vision::Embedding& input, size_t k) const {
+  const vision::Embedding query = prepared(input, "query");
   if (k == 0) return {};
   // Computed with the same dot() as the stored norms, so a query identical
   // to a template cancels to exactly 0 instead of a small rounding residue.
-  const float query_norm2 = dot(query.data(), query.data());
+  const float query_norm2 = dot(query.data(), query.data(), dim_);
   std::shared_lock lock(mutex_);
   const auto top = k <= kFewPeople ? top_few(query.data(), query_norm2, k)
                                    : top_many(query.data(), query_norm2, k);
   std::vector<Match> matches;
   matches.reserve(top.size());
   for (const Candidate& c : top) {
-    // Rounding can push the expanded form slightly below 0 for near-identical
-    // vectors; the true distance there is ~0.
-    matches.push_back(
-        {person_ids_[c.row], template_ids_[c.row], std::sqrt(std::max(c.dist2, 0.f))});
+    matches.push_back({person_ids_[c.row], template_ids_[c.row], distance_of(c.dist2)});
   }
   return matches;
 }

@@ -1,5 +1,7 @@
 #include "http/records_json.h"
 
+#include <algorithm>
+
 #include "http/errors.h"
 #include "http/json_body.h"
 
@@ -56,20 +58,31 @@ json person_json(const storage::Person& p) {
           {"created_at", p.created_at}};
 }
 
-json attendee_json(const storage::Attendee& a) {
+json attendee_json(const storage::Attendee& a, std::string_view enrol_model) {
   json out = person_json(a.person);
   out["person_id"] = a.person.id;
   out["added_at"] = a.added_at;
   out["enrolled"] = a.template_count > 0;
   out["template_count"] = a.template_count;
+  out["template_models"] = a.template_models;
+  // Enrolled only with an older model: still checked in (every model an
+  // event uses is searched), but worth a new photo (docs/identification.md).
+  out["needs_new_photo"] =
+      a.template_count > 0 && std::find(a.template_models.begin(), a.template_models.end(),
+                                        enrol_model) == a.template_models.end();
   out["checked_in"] = a.checked_in_at.has_value();
   out["checked_in_at"] = optional_json(a.checked_in_at);
   return out;
 }
 
 json template_json(const storage::FaceTemplate& t) {
-  return {{"id", t.id},           {"person_id", t.person_id}, {"label", t.label},
-          {"quality", t.quality}, {"has_photo", t.has_photo}, {"created_at", t.created_at}};
+  return {{"id", t.id},
+          {"person_id", t.person_id},
+          {"model", t.model},
+          {"label", t.label},
+          {"quality", t.quality},
+          {"has_photo", t.has_photo},
+          {"created_at", t.created_at}};
 }
 
 json kiosk_json(const storage::Kiosk& k) {

@@ -13,7 +13,8 @@ nlohmann::json event_json(const storage::Event& event);
 nlohmann::json person_json(const storage::Person& person);
 // The person's fields plus person_id, enrolled, template_count, checked_in,
 // checked_in_at.
-nlohmann::json attendee_json(const storage::Attendee& attendee);
+// `enrol_model`: the model new templates are made with (needs_new_photo).
+nlohmann::json attendee_json(const storage::Attendee& attendee, std::string_view enrol_model);
 nlohmann::json template_json(const storage::FaceTemplate& tmpl);  // never the embedding
 nlohmann::json kiosk_json(const storage::Kiosk& kiosk);
 nlohmann::json api_key_json(const storage::ApiKey& key);

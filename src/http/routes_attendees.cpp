@@ -34,13 +34,14 @@ void list_attendees(Context& ctx, const httplib::Request& req, httplib::Response
   const std::string needle = lower_ascii(req.get_param_value("search"));
   json attendees = json::array();
   for (const auto& a : ctx.store.list_attendees(event_id))
-    if (needle.empty() || matches(a.person, needle)) attendees.push_back(attendee_json(a));
+    if (needle.empty() || matches(a.person, needle))
+      attendees.push_back(attendee_json(a, ctx.service.settings().model));
   send_json(res, 200, {{"attendees", attendees}});
 }
 
 json find_attendee(Context& ctx, storage::Id event_id, storage::Id person_id) {
   for (const auto& a : ctx.store.list_attendees(event_id))
-    if (a.person.id == person_id) return attendee_json(a);
+    if (a.person.id == person_id) return attendee_json(a, ctx.service.settings().model);
   throw HttpError(404, "not_found", "The person is no longer an attendee");
 }
 

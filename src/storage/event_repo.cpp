@@ -1,5 +1,6 @@
 // Events and attendance (which people are registered for which event).
 #include <cmath>
+#include <sstream>
 
 #include "storage/store.h"
 #include "storage/store_internal.h"
@@ -163,7 +164,9 @@ std::vector<Attendee> Store::list_attendees(Id event_id) const {
         db.prepare(std::string("SELECT ") + kPersonColumns +
                    ", a.added_at,"
                    " (SELECT count(*) FROM face_templates t WHERE t.person_id = people.id),"
-                   " c.checked_in_at"
+                   " c.checked_in_at,"
+                   " (SELECT group_concat(model, ',') FROM (SELECT DISTINCT model FROM"
+                   "   face_templates t WHERE t.person_id = people.id ORDER BY model))"
                    " FROM event_attendees a JOIN people ON people.id = a.person_id"
                    " LEFT JOIN check_ins c ON c.event_id = a.event_id AND c.person_id = a.person_id"
                    " WHERE a.event_id = ? ORDER BY people.name, people.id");
@@ -175,6 +178,11 @@ std::vector<Attendee> Store::list_attendees(Id event_id) const {
       a.added_at = stmt.int64(kPersonColumnCount);
       a.template_count = static_cast<int>(stmt.int64(kPersonColumnCount + 1));
       a.checked_in_at = stmt.optional_int64(kPersonColumnCount + 2);
+      // Model ids are short tokens without commas (vision/recognizer_model.h).
+      if (const auto models = stmt.optional_text(kPersonColumnCount + 3)) {
+        std::stringstream list(*models);
+        for (std::string m; std::getline(list, m, ',');) a.template_models.push_back(m);
+      }
       attendees.push_back(std::move(a));
     }
     return attendees;

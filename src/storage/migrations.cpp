@@ -97,8 +97,35 @@ CREATE TABLE api_keys (
 ) STRICT;
 )sql";
 
+// Face templates belong to a recognition model. SQLite cannot alter a CHECK,
+// so the table is rebuilt; every template made before this version came
+// from dlib's 128-d net. Nothing references face_templates, so the swap
+// cannot break a foreign key.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE face_templates_v2 (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+  model TEXT NOT NULL CHECK (length(model) > 0),
+  dim INTEGER NOT NULL CHECK (dim > 0 AND dim <= 4096),
+  embedding BLOB NOT NULL CHECK (length(embedding) = 4 * dim),  -- float32, little-endian
+  quality TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(quality)),
+  label TEXT NOT NULL DEFAULT '',
+  photo BLOB,  -- only when the operator enabled photo storage
+  created_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO face_templates_v2 (id, person_id, model, dim, embedding, quality, label, photo,
+                               created_at)
+  SELECT id, person_id, 'dlib-resnet34-128', 128, embedding, quality, label, photo, created_at
+  FROM face_templates;
+DROP TABLE face_templates;
+ALTER TABLE face_templates_v2 RENAME TO face_templates;
+CREATE INDEX face_templates_person ON face_templates (person_id);
+CREATE INDEX face_templates_model ON face_templates (model);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "events, people, attendance, face templates, check-ins, kiosks, admin keys", kSchemaV1},
+    {2, "face templates record their recognition model and dimension", kSchemaV2},
 };
 
 void apply(Database& db, const Migration& m) {

@@ -22,6 +22,7 @@
 
 #include "storage/sqlite_db.h"
 #include "vision/face_types.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::storage {
 
@@ -81,12 +82,17 @@ struct Attendee {
   Person person;
   Timestamp added_at = 0;
   int template_count = 0;  // > 0 means enrolled
+  // The recognition models of those templates, sorted (see FaceTemplate::model).
+  std::vector<std::string> template_models;
   std::optional<Timestamp> checked_in_at;
 };
 
 struct FaceTemplate {
   Id id = 0;
   Id person_id = 0;
+  // The recognition model that made the embedding (vision/recognizer_model.h);
+  // the embedding's length is that model's dimension.
+  std::string model = std::string(vision::kDlibModelId);
   vision::Embedding embedding{};
   nlohmann::json quality = nlohmann::json::object();
   std::string label;  // "front", "glasses", ...

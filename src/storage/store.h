@@ -71,6 +71,15 @@ class Store {
   // The photo of a template; empty when none was stored.
   std::optional<Bytes> template_photo(Id template_id) const;
   void delete_template(Id template_id);
+  // Templates with a stored photo whose model is not `model`: what
+  // `facecheck admin reembed` can recompute. Ordered by id.
+  std::vector<FaceTemplate> list_reembeddable(const std::string& model) const;
+  // Templates of any model but `model` that have no photo (need re-enrolment).
+  std::int64_t count_not_reembeddable(const std::string& model) const;
+  // Replaces template `old_id` by `replacement` (same person, label and
+  // photo, the new model and embedding) in one transaction; the old
+  // embedding's bytes are scrubbed like a deletion. Returns the new template.
+  FaceTemplate replace_template(Id old_id, const FaceTemplate& replacement);
   // Drops every stored photo (the operator turned photo storage off);
   // returns how many were removed.
   std::int64_t delete_all_photos();

@@ -11,7 +11,6 @@ namespace {
 
 // Generous for names, emails and titles; it only stops pasted documents.
 constexpr size_t kMaxTextBytes = 1000;
-constexpr size_t kEmbeddingBytes = vision::kEmbeddingSize * sizeof(float);
 
 bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -109,7 +108,7 @@ Bytes encode_embedding(const vision::Embedding& embedding) {
   // Little-endian whatever the host, so a database file can move between
   // machines.
   Bytes out;
-  out.reserve(kEmbeddingBytes);
+  out.reserve(embedding.size() * sizeof(float));
   for (float value : embedding) {
     if (!std::isfinite(value)) throw Invalid("embedding contains a non-finite value");
     const auto bits = std::bit_cast<std::uint32_t>(value);
@@ -119,11 +118,11 @@ Bytes encode_embedding(const vision::Embedding& embedding) {
   return out;
 }
 
-vision::Embedding decode_embedding(const Bytes& blob) {
-  if (blob.size() != kEmbeddingBytes)
+vision::Embedding decode_embedding(const Bytes& blob, size_t dimension) {
+  if (blob.size() != dimension * sizeof(float))
     throw StorageError("corrupt embedding: " + std::to_string(blob.size()) + " bytes, expected " +
-                       std::to_string(kEmbeddingBytes));
-  vision::Embedding embedding;
+                       std::to_string(dimension * sizeof(float)));
+  vision::Embedding embedding(dimension);
   for (size_t i = 0; i < embedding.size(); ++i) {
     std::uint32_t bits = 0;
     for (int b = 3; b >= 0; --b) bits = (bits << 8) | blob[i * 4 + b];
@@ -165,7 +164,8 @@ FaceTemplate template_from_row(const Statement& row) {
   FaceTemplate t;
   t.id = row.int64(0);
   t.person_id = row.int64(1);
-  t.embedding = decode_embedding(row.blob(2));
+  t.model = row.text(7);
+  t.embedding = decode_embedding(row.blob(2), static_cast<size_t>(row.int64(8)));
   t.quality = decode_json(row.text(3));
   t.label = row.text(4);
   t.has_photo = row.int64(5) != 0;

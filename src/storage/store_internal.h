@@ -89,7 +89,7 @@ void throw_if_invalid(const std::string& message);
 // ---- Column codecs ----
 
 Bytes encode_embedding(const vision::Embedding& embedding);
-vision::Embedding decode_embedding(const Bytes& blob);
+vision::Embedding decode_embedding(const Bytes& blob, size_t dimension);
 std::string encode_json(const nlohmann::json& value);
 nlohmann::json decode_json(const std::string& text);
 
@@ -106,7 +106,7 @@ Person person_from_row(const Statement& row, int first = 0);
 inline constexpr const char* kTemplateColumns =
     "face_templates.id, face_templates.person_id, face_templates.embedding, "
     "face_templates.quality, face_templates.label, face_templates.photo IS NOT NULL, "
-    "face_templates.created_at";
+    "face_templates.created_at, face_templates.model, face_templates.dim";
 FaceTemplate template_from_row(const Statement& row);
 
 }  // namespace facecheck::storage::internal

@@ -2,12 +2,27 @@
 // they were computed from.
 #include "storage/store.h"
 #include "storage/store_internal.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::storage {
 
 using namespace internal;
 
 namespace {
+
+// A template must say which model made it, with that model's dimension:
+// the gallery never compares embeddings of different models.
+std::string check_embedding_model(const std::string& model, size_t dimension) {
+  try {
+    const auto& card = vision::recognizer_model(model);
+    if (size_t(card.dimension) != dimension)
+      return "embedding has " + std::to_string(dimension) + " values; model " + model + " makes " +
+             std::to_string(card.dimension);
+    return "";
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
 
 std::vector<FaceTemplate> read_templates(Statement& stmt) {
   std::vector<FaceTemplate> templates;
@@ -20,15 +35,17 @@ std::vector<FaceTemplate> read_templates(Statement& stmt) {
 FaceTemplate Store::add_template(const FaceTemplate& tmpl, const std::optional<Bytes>& photo) {
   std::string label = tmpl.label;
   throw_if_invalid(check_text(label, "label", false));
+  throw_if_invalid(check_embedding_model(tmpl.model, tmpl.embedding.size()));
   const Bytes embedding = encode_embedding(tmpl.embedding);
   const std::string quality = encode_json(tmpl.quality);
   return write(*pool_, [&](Database& db) {
     require_row(db, "people", tmpl.person_id, "person");
     Statement stmt = db.prepare(
-        std::string("INSERT INTO face_templates (person_id, embedding, quality, label, photo, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING ") +
+        std::string("INSERT INTO face_templates (person_id, model, dim, embedding, quality, "
+                    "label, photo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") +
         kTemplateColumns);
-    stmt.bind_all(tmpl.person_id, embedding, quality, label, photo, now());
+    stmt.bind_all(tmpl.person_id, tmpl.model, static_cast<std::int64_t>(tmpl.embedding.size()),
+                  embedding, quality, label, photo, now());
     stmt.expect_row("insert returned no row");
     return template_from_row(stmt);
   });
@@ -72,6 +89,48 @@ void Store::delete_template(Id template_id) {
     stmt.bind(1, template_id).run();
     if (db.changes() == 0)
       throw NotFound("face template " + std::to_string(template_id) + " not found");
+  });
+}
+
+std::vector<FaceTemplate> Store::list_reembeddable(const std::string& model) const {
+  return read(*pool_, [&](Database& db) {
+    Statement stmt = db.prepare(std::string("SELECT ") + kTemplateColumns +
+                                " FROM face_templates WHERE photo IS NOT NULL AND model != ?"
+                                " ORDER BY id");
+    stmt.bind(1, model);
+    return read_templates(stmt);
+  });
+}
+
+std::int64_t Store::count_not_reembeddable(const std::string& model) const {
+  return read(*pool_, [&](Database& db) {
+    Statement stmt =
+        db.prepare("SELECT count(*) FROM face_templates WHERE photo IS NULL AND model != ?");
+    stmt.bind(1, model);
+    stmt.expect_row("count returned no row");
+    return stmt.int64(0);
+  });
+}
+
+FaceTemplate Store::replace_template(Id old_id, const FaceTemplate& replacement) {
+  throw_if_invalid(check_embedding_model(replacement.model, replacement.embedding.size()));
+  const Bytes embedding = encode_embedding(replacement.embedding);
+  const std::string quality = encode_json(replacement.quality);
+  return write_and_scrub(*pool_, [&](Database& db) {
+    // The photo moves inside SQLite, never through this process's memory.
+    Statement insert = db.prepare(
+        std::string("INSERT INTO face_templates (person_id, model, dim, embedding, quality, "
+                    "label, photo, created_at) SELECT person_id, ?, ?, ?, ?, label, photo, ? "
+                    "FROM face_templates WHERE id = ? RETURNING ") +
+        kTemplateColumns);
+    insert.bind_all(replacement.model, static_cast<std::int64_t>(replacement.embedding.size()),
+                    embedding, quality, now(), old_id);
+    if (!insert.step()) throw NotFound("face template " + std::to_string(old_id) + " not found");
+    FaceTemplate added = template_from_row(insert);
+    while (insert.step()) {
+    }  // run to completion before the next statement
+    db.prepare("DELETE FROM face_templates WHERE id = ?").bind_all(old_id).run();
+    return added;
   });
 }
 

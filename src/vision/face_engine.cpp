@@ -1,10 +1,10 @@
 #include "vision/face_engine.h"
 
 #include <algorithm>
+#include <map>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "vision/face_aligner.h"
 #include "vision/face_landmarker.h"
 #include "vision/face_recognizer.h"
 #include "vision/ssd_detector.h"
@@ -29,8 +29,8 @@ struct FaceEngine::Impl {
   std::unique_ptr<SsdDetector> ssd;
   std::unique_ptr<TinyDetector> tiny;
   std::unique_ptr<FaceLandmarker> landmarker;
-  std::unique_ptr<FaceRecognizer> recognizer;
-  FaceAligner aligner;
+  std::string_view default_model;
+  std::map<std::string_view, std::unique_ptr<FaceRecognizer>> recognizers;
 
   SsdDetector& ssd_detector() {
     if (!ssd) ssd = std::make_unique<SsdDetector>(models_dir);
@@ -44,24 +44,38 @@ struct FaceEngine::Impl {
     if (!landmarker) landmarker = std::make_unique<FaceLandmarker>(models_dir);
     return *landmarker;
   }
-  FaceRecognizer& face_recognizer() {
-    if (!recognizer) recognizer = std::make_unique<FaceRecognizer>(models_dir);
-    return *recognizer;
+  FaceRecognizer& face_recognizer(std::string_view model) {
+    if (model.empty()) model = default_model;
+    auto it = recognizers.find(model);
+    if (it == recognizers.end()) {
+      auto made = FaceRecognizer::create(model, models_dir);
+      it = recognizers.emplace(made->model().id, std::move(made)).first;
+    }
+    return *it->second;
   }
 };
 
-FaceEngine::FaceEngine(std::filesystem::path models_dir) : impl_(std::make_unique<Impl>()) {
+FaceEngine::FaceEngine(std::filesystem::path models_dir, std::string_view default_model)
+    : impl_(std::make_unique<Impl>()) {
   impl_->models_dir = std::move(models_dir);
+  impl_->default_model = recognizer_model(default_model).id;  // validates; static storage
 }
 FaceEngine::~FaceEngine() = default;
 FaceEngine::FaceEngine(FaceEngine&&) noexcept = default;
 FaceEngine& FaceEngine::operator=(FaceEngine&&) noexcept = default;
 
-void FaceEngine::preload() {
+void FaceEngine::preload(const std::vector<std::string_view>& also) {
   impl_->ssd_detector();
   impl_->tiny_detector();
   impl_->face_landmarker();
-  impl_->face_recognizer();
+  impl_->face_recognizer({});
+  for (std::string_view model : also) impl_->face_recognizer(model);
+}
+
+std::string_view FaceEngine::default_model() const { return impl_->default_model; }
+
+FaceRecognizer& FaceEngine::recognizer(std::string_view model) {
+  return impl_->face_recognizer(model);
 }
 
 std::vector<FaceBox> FaceEngine::detect(const cv::Mat& image, const DetectOptions& options) {
@@ -101,12 +115,13 @@ Landmarks FaceEngine::landmarks_whole(const cv::Mat& face_crop) {
   return impl_->face_landmarker().locate(face_crop);
 }
 
-cv::Mat FaceEngine::align(const cv::Mat& image, const Landmarks& landmarks) const {
-  return impl_->aligner.align(image, landmarks);
+cv::Mat FaceEngine::align(const cv::Mat& image, const Landmarks& landmarks,
+                          std::string_view model) {
+  return impl_->face_recognizer(model).align(image, landmarks);
 }
 
 Embedding FaceEngine::embed_chip(const cv::Mat& chip) {
-  return impl_->face_recognizer().embed(chip);
+  return impl_->face_recognizer({}).embed(chip);
 }
 
 namespace {
@@ -133,7 +148,8 @@ cv::Mat jittered(const cv::Mat& chip, int k) {
 }  // namespace
 
 Embedding FaceEngine::embed_chip(const cv::Mat& chip, const EmbedOptions& options) {
-  if (!options.flip_average && options.jitter <= 0) return embed_chip(chip);
+  FaceRecognizer& recognizer = impl_->face_recognizer(options.model);
+  if (!options.flip_average && options.jitter <= 0) return recognizer.embed(chip);
   std::vector<cv::Mat> views{chip};
   const int warps = std::min(options.jitter, EmbedOptions::kMaxJitter);
   for (int k = 0; k < warps; ++k) views.push_back(jittered(chip, k));
@@ -146,14 +162,21 @@ Embedding FaceEngine::embed_chip(const cv::Mat& chip, const EmbedOptions& option
     }
   }
   // One batch: cheaper than a pass per view.
-  const auto all = impl_->face_recognizer().embed_batch(views);
-  // The plain mean, not renormalised: dlib's embeddings are not unit length
-  // and the match threshold is calibrated on these means (docs/accuracy.md).
-  Embedding e{};
+  const auto all = recognizer.embed_batch(views);
+  // dlib: the plain mean, not renormalised (its embeddings are not unit
+  // length and its thresholds are calibrated on these means). Cosine
+  // models: the mean direction, back on the unit sphere.
+  Embedding e(all.front().size(), 0.f);
   for (const auto& v : all)
-    for (int i = 0; i < kEmbeddingSize; ++i) e[i] += v[i];
+    for (size_t i = 0; i < e.size(); ++i) e[i] += v[i];
   for (auto& x : e) x /= static_cast<float>(all.size());
+  if (recognizer.model().metric == ScoreMetric::Cosine) l2_normalise(e);
   return e;
+}
+
+Embedding FaceEngine::embed_face(const cv::Mat& image, const Landmarks& landmarks,
+                                 const EmbedOptions& options) {
+  return embed_chip(align(image, landmarks, options.model), options);
 }
 
 FaceAnalysis FaceEngine::analyze_face(const cv::Mat& image, const FaceBox& face,
@@ -162,7 +185,8 @@ FaceAnalysis FaceEngine::analyze_face(const cv::Mat& image, const FaceBox& face,
   result.detection = face;
   result.landmarks = landmarks(image, face.box, embed);
   result.quality = assess_face_quality(image, face.box, result.landmarks, quality);
-  result.embedding = embed_chip(align(image, result.landmarks), embed);
+  result.embedding = embed_face(image, result.landmarks, embed);
+  result.model = impl_->face_recognizer(embed.model).model().id;
   return result;
 }
 

@@ -15,10 +15,13 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "vision/face_quality.h"
+#include "vision/face_recognizer.h"
 #include "vision/face_types.h"
+#include "vision/recognizer_model.h"
 
 namespace facecheck::vision {
 
@@ -63,10 +66,17 @@ struct EmbedOptions {
   // are kMaxJitter distinct warps; a larger value uses them all, once.
   static constexpr int kMaxJitter = 8;
   int jitter = 0;
+  // The recognition model (recognizer_model.h); empty = the engine's default.
+  std::string_view model = {};
 
   // One landmark pass and one embedding pass: the original pipeline, for
   // the tightest latency budgets.
-  static constexpr EmbedOptions fastest() { return {false, false, false, 0}; }
+  static constexpr EmbedOptions fastest() { return {false, false, false, 0, {}}; }
+  EmbedOptions with_model(std::string_view id) const {
+    EmbedOptions o = *this;
+    o.model = id;
+    return o;
+  }
 };
 
 // Everything the engine knows about one face in a photo.
@@ -75,22 +85,26 @@ struct FaceAnalysis {
   Landmarks landmarks{};
   FaceQuality quality;
   Embedding embedding{};
+  std::string_view model;  // the recognizer that made `embedding`
 };
-
-// The distance below which two embeddings are taken as the same person.
-// Calibrated on LFW (docs/accuracy.md); the tutorial's 0.3 would reject most
-// genuine pairs for this network.
-inline constexpr float kDefaultMatchThreshold = 0.59f;
 
 class FaceEngine {
  public:
-  explicit FaceEngine(std::filesystem::path models_dir);
+  // `default_model` embeds whenever EmbedOptions::model is empty; throws
+  // std::invalid_argument on an unknown id.
+  explicit FaceEngine(std::filesystem::path models_dir,
+                      std::string_view default_model = kDefaultModelId);
   ~FaceEngine();
   FaceEngine(FaceEngine&&) noexcept;
   FaceEngine& operator=(FaceEngine&&) noexcept;
 
-  // Loads every network now instead of on first use (servers warm up here).
-  void preload();
+  // Loads the detectors, the landmark net and the default recognizer (and
+  // `also` recognizers) now instead of on first use (servers warm up here).
+  void preload(const std::vector<std::string_view>& also = {});
+
+  std::string_view default_model() const;
+  // The recognizer of `model` (empty = default), loaded on first use.
+  FaceRecognizer& recognizer(std::string_view model = {});
 
   std::vector<FaceBox> detect(const cv::Mat& image, const DetectOptions& options = {});
   // One pass of the landmark net on `box`.
@@ -99,11 +113,17 @@ class FaceEngine {
   Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box, const EmbedOptions& options);
   // The whole image is the face (face-api's per-net test convention).
   Landmarks landmarks_whole(const cv::Mat& face_crop);
-  cv::Mat align(const cv::Mat& image, const Landmarks& landmarks) const;
-  // One embedding pass on the chip.
+  // The chip `model`'s recognizer expects (empty = default).
+  cv::Mat align(const cv::Mat& image, const Landmarks& landmarks, std::string_view model = {});
+  // One embedding pass of the default recognizer on the chip.
   Embedding embed_chip(const cv::Mat& chip);
-  // With options.flip_average, the mean of the chip's and its mirror's embeddings.
+  // With options.flip_average, the mean of the chip's and its mirror's
+  // embeddings (renormalised for cosine models); options.model chooses the
+  // recognizer.
   Embedding embed_chip(const cv::Mat& chip, const EmbedOptions& options);
+  // align + embed_chip for the face at `landmarks`.
+  Embedding embed_face(const cv::Mat& image, const Landmarks& landmarks,
+                       const EmbedOptions& options);
 
   // Landmarks, quality and embedding of one detected face.
   FaceAnalysis analyze_face(const cv::Mat& image, const FaceBox& face,

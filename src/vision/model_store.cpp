@@ -34,6 +34,12 @@ const std::map<std::string, std::string>& pinned_sums() {
        "5d1af4849ac48d5b985f4a9b16010c512353ddd6fcc63d50fd0bc9e9e64296e5"},
       {"tiny_face_detector_model.bin",
        "b7503ce7df31039b1c43316a9b865cab6a70dd748cc602d3fa28b551503c3871"},
+      // faceplugin-face-recognition-js@0.0.1 (model/*.onnx), tarball sha512
+      // pinned in scripts/fetch-models.sh as well.
+      {"fr_feature.onnx", "87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581"},
+      {"fr_liveness.onnx", "afa783b7e902fdfcf323a7240cac2a1c580c25314ea4161129dc1b0d100dc32d"},
+      {"fr_detect.onnx", "6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854"},
+      {"fr_landmark.onnx", "f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258"},
   };
   return sums;
 }
@@ -86,6 +92,15 @@ std::filesystem::path default_models_dir() {
       return dir / "models";
   }
   return here;
+}
+
+std::filesystem::path verified_model_file(const std::filesystem::path& dir,
+                                          const std::string& file) {
+  if (sodium_init() < 0) throw ModelError("libsodium failed to initialise");
+  if (pinned_sums().find(file) == pinned_sums().end())
+    throw std::logic_error("model file " + file + " has no pinned checksum");
+  verify_file(dir, file);
+  return dir / file;
 }
 
 TfjsWeights load_model(const std::filesystem::path& dir, const std::string& model) {

@@ -14,7 +14,7 @@
 
 namespace facecheck::vision {
 
-// The four networks facecheck uses, by their file name stem.
+// The four face-api networks facecheck uses, by their file name stem.
 inline constexpr const char* kSsdModel = "ssd_mobilenetv1_model";
 inline constexpr const char* kTinyModel = "tiny_face_detector_model";
 inline constexpr const char* kLandmarkModel = "face_landmark_68_model";
@@ -22,6 +22,14 @@ inline constexpr const char* kRecognitionModel = "face_recognition_model";
 
 // The default models folder (see above); does not check that it exists.
 std::filesystem::path default_models_dir();
+
+// The ONNX networks of faceplugin-face-recognition-js@0.0.1.
+inline constexpr const char* kArcFaceFile = "fr_feature.onnx";
+
+// `dir / file` after checking the file against its pinned SHA-256. Throws
+// ModelError naming the bad file and the fetch command.
+std::filesystem::path verified_model_file(const std::filesystem::path& dir,
+                                          const std::string& file);
 
 // Verifies the pinned checksums of `model`'s files and loads its weights.
 // Throws ModelError naming the bad file and the fetch command.

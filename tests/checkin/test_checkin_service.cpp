@@ -1,5 +1,8 @@
 // The check-in domain on the real engine and a real (in-memory) SQLite store.
+#include <bit>
+
 #include "checkin/checkin_service.h"
+#include "storage/migrations.h"
 #include "storage/sqlite_db.h"
 #include "test_support.h"
 
@@ -189,14 +192,18 @@ TEST_F(CheckinServiceTest, ThresholdFollowsEventSizeUnlessSet) {
                  photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
   auto r = service->check_in(event, std::nullopt, probe);
   EXPECT_EQ(r["threshold_basis"], "event size");
-  EXPECT_FLOAT_EQ(r["threshold"].get<float>(), checkin::open_set_threshold(1));
+  EXPECT_FLOAT_EQ(
+      r["threshold"].get<float>(),
+      checkin::open_set_threshold(1, vision::recognizer_model(vision::kDefaultModelId)));
   const auto one_template = r["threshold"].get<float>();
 
   // A second template makes the gallery bigger: a stricter default.
   service->enrol({akhmed, "older", std::nullopt, true},
                  photo("Akhmed_Zakayev/Akhmed_Zakayev_0002.jpg"));
   r = service->check_in(event, std::nullopt, probe);
-  EXPECT_FLOAT_EQ(r["threshold"].get<float>(), checkin::open_set_threshold(2));
+  EXPECT_FLOAT_EQ(
+      r["threshold"].get<float>(),
+      checkin::open_set_threshold(2, vision::recognizer_model(vision::kDefaultModelId)));
   EXPECT_LE(r["threshold"].get<float>(), one_template);
 
   storage::Event e = store->get_event(event);
@@ -214,4 +221,70 @@ TEST_F(CheckinServiceTest, ThresholdFollowsEventSizeUnlessSet) {
   r = server_wide.check_in(event, std::nullopt, probe);
   EXPECT_EQ(r["threshold_basis"], "server");
   EXPECT_FLOAT_EQ(r["threshold"].get<float>(), 0.35f);
+}
+
+// The upgrade path: a database made by schema version 1, whose attendee was
+// enrolled with dlib's model before ArcFace became the default, still checks
+// that attendee in (by the dlib template) after the in-place migration; a
+// new photo adds an ArcFace template and both models are searched.
+TEST(CheckinUpgrade, AnEventEnrolledBeforeTheUpgradeKeepsCheckingIn) {
+  if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))
+    GTEST_SKIP() << "shared data not found";
+  facecheck::testing::TempDir dir("upgrade");
+  const auto path = dir.path() / "facecheck.db";
+  const storage::Timestamp now = 1'800'000'000;
+  {
+    // What the old server stored: a dlib embedding of the enrolment photo.
+    vision::FaceEngine dlib(facecheck::testing::models_dir(), vision::kDlibModelId);
+    const checkin::CheckinSettings old_settings;
+    const auto faces =
+        dlib.analyze(vision::decode_image(photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg")),
+                     old_settings.enrol_detector, {}, old_settings.enrol_embed);
+    ASSERT_EQ(faces.size(), 1u);
+    storage::Bytes blob;
+    for (float v : faces[0].embedding) {
+      const auto bits = std::bit_cast<std::uint32_t>(v);
+      for (int shift = 0; shift < 32; shift += 8) blob.push_back(uint8_t(bits >> shift));
+    }
+    storage::Database db(path.string());
+    storage::Transaction tx(db);
+    db.exec(storage::migrations()[0].sql);
+    db.exec("PRAGMA user_version = 1");
+    db.exec(
+        "INSERT INTO events (id, name, starts_at, ends_at, status, checkin_opens_before_min,"
+        " checkin_closes_after_min, created_at) VALUES (1, 'Gala', " +
+        std::to_string(now) + ", " + std::to_string(now + 3600) + ", 'open', 60, 60, 1)");
+    db.exec("INSERT INTO people (id, name, created_at) VALUES (7, 'Akhmed Zakayev', 1)");
+    db.exec("INSERT INTO event_attendees (event_id, person_id, added_at) VALUES (1, 7, 1)");
+    db.prepare("INSERT INTO face_templates (person_id, embedding, created_at) VALUES (7, ?, 1)")
+        .bind_all(blob)
+        .run();
+    tx.commit();
+  }
+  storage::Store store = storage::Store::open(path);  // migrates to the current schema
+  checkin::EnginePool engines(facecheck::testing::models_dir(), 1, 8);
+  checkin::CheckinService service(store, engines, checkin::CheckinSettings{}, [&] { return now; });
+  ASSERT_EQ(service.settings().model, vision::kArcFaceModelId);
+  EXPECT_EQ(store.list_attendees(1).at(0).template_models,
+            std::vector<std::string>{"dlib-resnet34-128"});
+
+  auto r = service.check_in(1, std::nullopt, photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+  ASSERT_EQ(r["faces"].size(), 1u) << r.dump();
+  EXPECT_EQ(r["faces"][0]["status"], "checked_in") << r.dump();
+  EXPECT_EQ(r["faces"][0]["person"]["id"], 7);
+  EXPECT_EQ(r["faces"][0]["model"], "dlib-resnet34-128");
+
+  // Re-enrolment with the default model: both galleries are searched now.
+  const auto enrolled = service.enrol({7, "new", std::nullopt, false},
+                                      photo("Akhmed_Zakayev/Akhmed_Zakayev_0002.jpg"));
+  EXPECT_EQ(enrolled["model"], "arcface-fp-512");
+  EXPECT_EQ(enrolled["templates"], 2);
+  EXPECT_EQ(store.list_attendees(1).at(0).template_models,
+            (std::vector<std::string>{"arcface-fp-512", "dlib-resnet34-128"}));
+  r = service.check_in(1, std::nullopt, photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+  EXPECT_EQ(r["faces"][0]["status"], "already_checked_in") << r.dump();
+  EXPECT_EQ(r["thresholds"].size(), 2u) << r.dump();
+  // A stranger is recognised by neither model.
+  r = service.check_in(1, std::nullopt, photo("Abel_Pacheco/Abel_Pacheco_0001.jpg"));
+  EXPECT_EQ(r["faces"][0]["status"], "not_recognised") << r.dump();
 }

@@ -108,14 +108,15 @@ TEST(EvalIdentifyLfw, SmallGalleryIdentifiesAndKeepsStrangersOut) {
   }
   EXPECT_GT(detected, faces.size() * 95 / 100) << "the detectors should find most LFW faces";
 
-  const auto s = eval::score_protocol(protocol, embeddings);
+  const auto& card = vision::recognizer_model(vision::kDefaultModelId);
+  const auto s = eval::score_protocol(protocol, embeddings, card.metric);
   EXPECT_EQ(s.impostor.size(), s.mated.size() * (kPeople - 1) + s.nonmated.size() * kPeople);
   const auto report = eval::evaluate_identification(s.mated, s.nonmated, s.impostor, kPeople);
   EXPECT_GT(report.rank1, 0.9);
 
   // The default check-in threshold for a 20-person event aims at FPIR <= 1%,
   // so at most one of these 40 strangers may be taken for an attendee.
-  const float t = checkin::open_set_threshold(kPeople);
+  const float t = checkin::open_set_threshold(kPeople, card);
   const auto at_default = eval::operating_point(s.mated, s.nonmated, t);
   std::cout << "rank-1 " << report.rank1 << "; at " << t << ": FNIR " << at_default.fnir
             << ", FPIR " << at_default.fpir << ", wrong person " << at_default.misidentification

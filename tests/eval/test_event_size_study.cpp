@@ -22,7 +22,7 @@ struct Fixture {
     protocol.mated = {{3, 0}, {4, 1}, {5, 2}};
     protocol.nonmated = {6};
     embeddings.resize(7);
-    for (auto& e : embeddings) e.fill(0);
+    for (auto& e : embeddings) e.assign(128, 0.f);
     embeddings[0][0] = embeddings[1][1] = embeddings[2][2] = 1;
     embeddings[3][0] = 0.9f;  // 0.1 from A
     embeddings[4][1] = 0.7f;  // 0.3 from B

@@ -231,7 +231,7 @@ TEST(IdentifyProtocol, ScoresPersonDistanceAsTheNearestTemplate) {
   p.mated = {{3, 0}};
   p.nonmated = {4};
   std::vector<facecheck::vision::Embedding> e(5);
-  for (auto& x : e) x.fill(0);
+  for (auto& x : e) x.assign(128, 0.f);
   e[0][0] = 1;     // a1
   e[1][1] = 1;     // a2
   e[2][2] = 1;     // b1

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gallery/gallery.h"
+#include "gallery/gallery_set.h"
 
 using facecheck::gallery::Gallery;
 using facecheck::gallery::Match;
@@ -28,7 +29,7 @@ constexpr float kTol = 1e-4f;
 Embedding random_embedding(std::mt19937& rng) {
   std::normal_distribution<float> normal;
   std::uniform_real_distribution<float> scale(0.95f, 1.05f);
-  Embedding e;
+  Embedding e(128);
   float n2 = 0;
   for (float& v : e) {
     v = normal(rng);
@@ -179,7 +180,7 @@ TEST_F(GalleryRandom, StillMatchesAfterRemovals) {
 
 TEST(Gallery, KNearestPeopleInOrderEachPersonOnce) {
   Gallery g;
-  Embedding base{};
+  Embedding base(128, 0.f);
   base[0] = 1.f;
   const auto offset = [&](float dy) {
     Embedding e = base;
@@ -252,7 +253,7 @@ TEST(Gallery, RemoveIsImmediateAndReAddReplaces) {
 
 TEST(Gallery, RejectsNonFiniteInput) {
   Gallery g;
-  Embedding bad{};
+  Embedding bad(128, 0.f);
   bad[7] = std::numeric_limits<float>::quiet_NaN();
   EXPECT_THROW(g.add(1, 1, bad), std::invalid_argument);
   EXPECT_THROW(g.search(bad), std::invalid_argument);
@@ -315,4 +316,72 @@ TEST(Gallery, ConcurrentSearchesWhileAddingAndRemoving) {
   EXPECT_GT(searches.load(), 0);
   EXPECT_EQ(g.size(), 300u);
   EXPECT_EQ(g.people(), 300u);
+}
+
+// Any dimension: 512-d cosine galleries (ArcFace), and an odd size that
+// exercises the scalar tail of the dot product, each against brute force.
+TEST(Gallery, CosineGalleriesOfAnyDimensionMatchBruteForce) {
+  using facecheck::vision::ScoreMetric;
+  for (const size_t dim : {size_t{512}, size_t{37}}) {
+    SCOPED_TRACE(dim);
+    std::mt19937 rng(static_cast<unsigned>(dim));
+    std::normal_distribution<float> normal;
+    auto random_vector = [&] {
+      Embedding e(dim);
+      for (float& v : e) v = normal(rng) * 3.f;  // not unit length: the gallery normalises
+      return e;
+    };
+    Gallery g(dim, ScoreMetric::Cosine);
+    EXPECT_EQ(g.dimension(), dim);
+    std::vector<Embedding> stored;
+    for (int64_t t = 0; t < 300; ++t) {
+      stored.push_back(random_vector());
+      g.add(t / 3, t, stored.back());
+    }
+    for (int q = 0; q < 20; ++q) {
+      const Embedding query = random_vector();
+      float best = 10;
+      int64_t best_person = -1;
+      for (size_t t = 0; t < stored.size(); ++t) {
+        const float d = facecheck::vision::cosine_distance(query, stored[t]);
+        if (d < best) best = d, best_person = int64_t(t / 3);
+      }
+      const auto found = g.search(query, 1);
+      ASSERT_EQ(found.size(), 1u);
+      EXPECT_EQ(found[0].person_id, best_person);
+      EXPECT_NEAR(found[0].distance, best, kTol);
+    }
+    // A stored vector finds itself at distance ~0, whatever its length.
+    Embedding doubled = stored[5];
+    for (float& v : doubled) v *= 2;
+    EXPECT_NEAR(g.search(doubled, 1)[0].distance, 0.f, kTol);
+    // Wrong sizes and zero vectors are refused.
+    EXPECT_THROW(g.add(1, 999, Embedding(dim + 1, 1.f)), std::invalid_argument);
+    EXPECT_THROW(g.search(Embedding(128, 1.f)), std::invalid_argument);
+    EXPECT_THROW(g.add(1, 999, Embedding(dim, 0.f)), std::invalid_argument);
+  }
+}
+
+// One gallery per model: a 128-d dlib template is never compared with a
+// 512-d ArcFace query, and removal reaches every model.
+TEST(GallerySet, KeepsModelsApart) {
+  facecheck::gallery::GallerySet set;
+  set.add("dlib-resnet34-128", 1, 10, Embedding(128, 0.1f));
+  Embedding arc(512, 0.f);
+  arc[0] = 1;
+  set.add("arcface-fp-512", 2, 20, arc);
+  set.add("arcface-fp-512", 1, 11, Embedding(512, 0.5f));
+  EXPECT_EQ(set.size(), 3u);
+  const auto models = set.models();
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0], "arcface-fp-512");  // the default model first
+  EXPECT_EQ(set.find("arcface-fp-512")->search(arc, 1)[0].person_id, 2);
+  EXPECT_EQ(set.find("dlib-resnet34-128")->size(), 1u);
+  EXPECT_THROW(set.add("dlib-resnet34-128", 3, 30, Embedding(512, 0.1f)), std::invalid_argument);
+  EXPECT_THROW(set.add("unknown-model", 3, 30, Embedding(128, 0.1f)), std::invalid_argument);
+  EXPECT_EQ(set.remove_person(1), 2u);
+  EXPECT_EQ(set.models(), std::vector<std::string_view>{"arcface-fp-512"});
+  EXPECT_TRUE(set.remove_template(20));
+  EXPECT_FALSE(set.remove_template(20));
+  EXPECT_EQ(set.size(), 0u);
 }

@@ -71,6 +71,8 @@ inline Person person_named(const std::string& name,
 inline FaceTemplate template_for(Id person_id, float seed, const std::string& label = "front") {
   FaceTemplate t;
   t.person_id = person_id;
+  t.model = "dlib-resnet34-128";
+  t.embedding.resize(128);
   for (size_t i = 0; i < t.embedding.size(); ++i) t.embedding[i] = seed + 0.001f * i;
   t.quality = {{"sharpness", 0.9}, {"yaw", 3.5}};
   t.label = label;

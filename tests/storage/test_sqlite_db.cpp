@@ -1,6 +1,9 @@
 // The SQLite wrapper and the schema migrations.
 #include <sys/stat.h>
 
+#include <bit>
+#include <memory>
+
 #include "storage/migrations.h"
 #include "storage/sqlite_db.h"
 #include "store_test_support.h"
@@ -151,4 +154,69 @@ TEST(StoreFile, InMemoryStoreWorks) {
   Store store = Store::open(":memory:");
   const Event e = store.create_event(facecheck::storage::testing::event_named("内存"));
   EXPECT_EQ(store.get_event(e.id).name, "内存");
+}
+
+// A database made by schema version 1 (before templates named their model)
+// upgrades in place: its templates become dlib's, embeddings unchanged, and
+// new templates of either model can be added beside them.
+TEST(Migrations, Version1TemplatesBecomeDlibTemplates) {
+  TempDir dir;
+  const auto path = dir / "facecheck.db";
+  Bytes v1_embedding;
+  {
+    Database db(path.string());
+    Transaction tx(db);
+    db.exec(migrations()[0].sql);
+    db.exec("PRAGMA user_version = 1");
+    db.exec("INSERT INTO people (id, name, created_at) VALUES (1, '王芳', 1)");
+    for (int i = 0; i < 128; ++i) {
+      const auto bits = std::bit_cast<std::uint32_t>(0.01f * i);
+      for (int shift = 0; shift < 32; shift += 8) v1_embedding.push_back(uint8_t(bits >> shift));
+    }
+    db.prepare(
+          "INSERT INTO face_templates (person_id, embedding, label, created_at) VALUES (1, ?, "
+          "'front', 2)")
+        .bind_all(v1_embedding)
+        .run();
+    tx.commit();
+  }
+  Store store = Store::open(path);
+  Database reopened(path.string());
+  EXPECT_EQ(schema_version(reopened), latest_schema_version());
+  const auto templates = store.list_templates(1);
+  ASSERT_EQ(templates.size(), 1u);
+  EXPECT_EQ(templates[0].model, "dlib-resnet34-128");
+  ASSERT_EQ(templates[0].embedding.size(), 128u);
+  EXPECT_FLOAT_EQ(templates[0].embedding[100], 1.0f);
+  EXPECT_EQ(templates[0].label, "front");
+
+  FaceTemplate arcface;
+  arcface.person_id = 1;
+  arcface.model = "arcface-fp-512";
+  arcface.embedding.assign(512, 0.044f);
+  EXPECT_EQ(store.add_template(arcface).embedding.size(), 512u);
+  EXPECT_EQ(store.list_templates(1).size(), 2u);
+}
+
+// The blob must fit the model it claims: a 512-d vector filed as dlib's (or
+// any vector filed under an unknown model) is refused and nothing is written.
+TEST(Migrations, TemplatesMustFitTheirModel) {
+  TempDir dir;
+  Store store = Store::open(dir / "facecheck.db");
+  const Id person = store.create_person(facecheck::storage::testing::person_named("张伟", "E9")).id;
+  FaceTemplate t;
+  t.person_id = person;
+  t.model = "dlib-resnet34-128";
+  t.embedding.assign(512, 0.1f);
+  EXPECT_THROW(store.add_template(t), Invalid);
+  t.model = "no-such-model";
+  EXPECT_THROW(store.add_template(t), Invalid);
+  EXPECT_TRUE(store.list_templates(person).empty());
+  // The schema itself refuses a blob whose length disagrees with dim.
+  Database raw((dir / "facecheck.db").string());
+  EXPECT_THROW(raw.prepare("INSERT INTO face_templates (person_id, model, dim, embedding, "
+                           "created_at) VALUES (?, 'arcface-fp-512', 512, ?, 1)")
+                   .bind_all(person, Bytes(100, 0))
+                   .run(),
+               StorageError);
 }

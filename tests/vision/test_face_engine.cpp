@@ -76,12 +76,12 @@ TEST(BoxFromLandmarks, FramesTheLandmarksLikeADetectorBox) {
 TEST(FaceEngine, FlipAveragedEmbeddingIsTheMeanOfChipAndMirror) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  FaceEngine engine(facecheck::testing::models_dir());
+  FaceEngine engine(facecheck::testing::models_dir(), kDlibModelId);
   const cv::Mat chip = lfw_chip(engine);
   const Embedding plain = engine.embed_chip(chip);
   const Embedding mirror = engine.embed_chip(mirrored(chip));
   const Embedding averaged = engine.embed_chip(chip, EmbedOptions{});
-  for (int i = 0; i < kEmbeddingSize; ++i)
+  for (size_t i = 0; i < plain.size(); ++i)
     EXPECT_NEAR(averaged[i], (plain[i] + mirror[i]) / 2, 1e-5) << i;
   // Halfway between the two: each is as far from the mean as the other.
   const float half = embedding_distance(plain, mirror) / 2;
@@ -98,7 +98,7 @@ TEST(FaceEngine, FlipAveragedEmbeddingIsTheMeanOfChipAndMirror) {
 TEST(FaceEngine, JitteredEmbeddingAveragesSmallWarpsOfTheChip) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  FaceEngine engine(facecheck::testing::models_dir());
+  FaceEngine engine(facecheck::testing::models_dir(), kDlibModelId);
   const cv::Mat chip = lfw_chip(engine);
   EmbedOptions jitter = EmbedOptions::fastest();
   jitter.jitter = 8;
@@ -139,7 +139,7 @@ TEST(FaceEngine, MirrorAveragedLandmarksAreMirrorSymmetric) {
 TEST(FaceEngine, RefinedLandmarksDependLessOnTheDetectorBox) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
-  FaceEngine engine(facecheck::testing::models_dir());
+  FaceEngine engine(facecheck::testing::models_dir(), kDlibModelId);
   const cv::Mat photo = lfw_photo();
   const cv::Rect2f box = engine.detect(photo).at(0).box;
   EmbedOptions refine = EmbedOptions::fastest();
@@ -164,7 +164,7 @@ TEST(FaceEngine, RefinedLandmarksDependLessOnTheDetectorBox) {
 // grid; the retry on a coarser grid finds it, and only when the first pass
 // found nothing.
 TEST(TinyRetry, CoarserGridFindsAFaceThatFillsTheFrame) {
-  FaceEngine engine(facecheck::testing::models_dir());
+  FaceEngine engine(facecheck::testing::models_dir(), kDlibModelId);
   const cv::Mat photo = read_image_file(facecheck::testing::data_dir() / "lfw" / "images" /
                                         "Hugo_Chavez" / "Hugo_Chavez_0002.jpg");
   DetectOptions once{DetectorKind::Tiny, 416, 0.4f};
@@ -189,7 +189,7 @@ TEST(TinyRetry, CoarserGridFindsAFaceThatFillsTheFrame) {
 // refinement pass used to shrink its box to a dot and collapse all 68 points,
 // and the alignment error sank the whole photo, real face included.
 TEST(FaceEngine, FalseDetectionDoesNotSinkTheFrame) {
-  FaceEngine engine(facecheck::testing::models_dir());
+  FaceEngine engine(facecheck::testing::models_dir(), kDlibModelId);
   const cv::Mat photo = read_image_file(facecheck::testing::data_dir() / "lfw" / "images" /
                                         "Paul_Bremer" / "Paul_Bremer_0002.jpg");
   const cv::Rect2f background(204.0f, 106.6f, 30.9f, 33.0f);

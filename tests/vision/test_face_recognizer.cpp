@@ -30,7 +30,7 @@ Embedding load_expected(const std::string& name) {
   const fs::path p = conformance_dir() / "expected" / name;
   std::ifstream in(p);
   const auto values = nlohmann::json::parse(in).get<std::vector<float>>();
-  Embedding e{};
+  Embedding e(128, 0.f);
   if (values.size() != e.size()) {
     ADD_FAILURE() << p << " holds " << values.size() << " values";
     return e;
@@ -41,8 +41,8 @@ Embedding load_expected(const std::string& name) {
 
 // Building the net takes a while; share one instance across the tests.
 FaceRecognizer& recognizer() {
-  static FaceRecognizer r(facecheck::testing::models_dir());
-  return r;
+  static const auto r = FaceRecognizer::create(kDlibModelId, facecheck::testing::models_dir());
+  return *r;
 }
 
 void expect_conformance(const std::string& image, const std::string& expected) {
@@ -98,9 +98,20 @@ TEST(FaceRecognizer, RejectsEmptyImage) {
   EXPECT_THROW(recognizer().embed(cv::Mat()), std::invalid_argument);
 }
 
+TEST(FaceRecognizer, DescribesItsModel) {
+  REQUIRE_MODELS();
+  EXPECT_EQ(recognizer().model().id, kDlibModelId);
+  EXPECT_EQ(recognizer().model().dimension, 128);
+  EXPECT_EQ(recognizer().embed(load_image("face1.png")).size(), 128u);
+  EXPECT_THROW(FaceRecognizer::create("no-such-model", facecheck::testing::models_dir()),
+               std::invalid_argument);
+}
+
 // A batch is the same computation as one pass per chip, chips of any shape
 // included (each is squared and resized on its own before batching).
 TEST(FaceRecognizer, BatchEqualsOnePassPerChip) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
   const cv::Mat a = load_image("face1.png"), b = load_image("face_rectangular.png");
   const auto batch = recognizer().embed_batch({a, b});
   ASSERT_EQ(batch.size(), 2u);
