@@ -101,6 +101,8 @@ std::string code_for_status(int status) {
       return "uri_too_long";
     case 416:
       return "range_not_satisfiable";
+    case 431:
+      return "headers_too_large";
     default:
       return status >= 500 ? "internal_error" : "http_" + std::to_string(status);
   }

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "http/errors.h"
+#include "http/guarded_server.h"
 
 namespace facecheck::http {
 namespace {
@@ -33,6 +34,8 @@ std::string status_message(int status) {
       return "No such route or resource";
     case 413:
       return "The request body is larger than the server accepts";
+    case 431:
+      return "The request has too many headers or too large ones";
     default:
       return "The request could not be processed";
   }
@@ -97,6 +100,12 @@ void Router::install_hooks(httplib::Server& server, Context& ctx) {
       httplib::Server::HandlerWithResponse([&ctx](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty() || res.is_chunked_content_provider_)
           return httplib::Server::HandlerResponse::Unhandled;
+        // httplib saw a read error (400); the stream knows it was a limit.
+        if (res.status == 400 && current_limit_hit() != LimitHit::kNone) {
+          current = RequestInfo{};  // not the route of the connection's last request
+          res.status = 431;
+          res.set_header("Connection", "close");
+        }
         const std::string code = code_for_status(res.status);
         send_error(res, res.status, code, status_message(res.status));
         ctx.metrics.count_error(code);

@@ -14,7 +14,8 @@ ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::Chec
     : options_(std::move(options)),
       limiter_(options_.kiosk_rps, options_.kiosk_burst),
       streams_(options_.max_streams),
-      ctx_{options_, store, service, engines, metrics_, limiter_, streams_, stopping_} {
+      ctx_{options_, store, service, engines, metrics_, limiter_, streams_, stopping_},
+      server_(ConnectionLimits{options_.max_header_bytes, options_.max_headers}) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });
   configure();
