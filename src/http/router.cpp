@@ -7,6 +7,7 @@
 
 #include "http/errors.h"
 #include "http/guarded_server.h"
+#include "http/log_text.h"
 
 namespace facecheck::http {
 namespace {
@@ -52,11 +53,12 @@ void log_and_measure(Context& ctx, const httplib::Request& req, const httplib::R
   else
     ctx.metrics.count_request(req.method, route, res.status);
   // The path holds ids only; the query (which may hold an SSE token) and
-  // the body (images) are never logged.
+  // the body (images) are never logged. What the client sent is escaped:
+  // a decoded %0a or ESC would otherwise forge lines.
   const auto level =
       quiet_route(route) && res.status < 400 ? spdlog::level::debug : spdlog::level::info;
-  spdlog::log(level, "{} {} {} {:.1f}ms remote={}", req.method, req.path, res.status,
-              seconds * 1000, req.remote_addr);
+  spdlog::log(level, "{} {} {} {:.1f}ms remote={}", log_safe(req.method), log_safe(req.path),
+              res.status, seconds * 1000, log_safe(req.remote_addr));
 }
 
 }  // namespace
