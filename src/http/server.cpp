@@ -6,6 +6,7 @@
 
 #include "http/router.h"
 #include "http/routes.h"
+#include "http/web_files.h"
 
 namespace facecheck::http {
 
@@ -35,6 +36,7 @@ void ApiServer::configure() {
   server_.set_keep_alive_timeout(options_.keep_alive_seconds);
   server_.set_keep_alive_max_count(100);
   Router::install_hooks(server_, ctx_);
+  install_security_headers(server_);
 
   Router router(server_, ctx_);
   add_system_routes(router);
@@ -50,18 +52,10 @@ void ApiServer::configure() {
 
 void ApiServer::mount_web_root() {
   if (options_.web_root.empty()) return;
-  if (!server_.set_mount_point("/", options_.web_root)) {
+  if (!add_web_files(server_, options_.web_root)) {
     spdlog::warn("web root {} is not a folder; the web clients are not served", options_.web_root);
     return;
   }
-  // Module scripts run only when served with a JavaScript type.
-  server_.set_file_extension_and_mimetype_mapping("js", "text/javascript");
-  server_.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
-  // Pages change with every deploy; a stale cached kiosk page would talk
-  // to a changed API.
-  server_.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-cache");
-  });
   spdlog::info("serving web clients from {}", options_.web_root);
 }
 

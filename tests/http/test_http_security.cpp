@@ -75,5 +75,44 @@ TEST_F(HttpSecurity, BackslashesAndChineseStayReadableInTheLog) {
   EXPECT_NE(log.find("/slash\\\\x0a-李雷"), std::string::npos) << log;
 }
 
+// ---- Finding 12: only the web clients' own files, with safe headers ----
+
+TEST_F(HttpSecurity, ANulInAStaticPathServesNothing) {
+  for (const char* target :
+       {"/kiosk.js%00.html", "/kiosk.js%00", "/admin.html%0a", "/kiosk.js%2500.html"}) {
+    const std::string response = raw_get(target);
+    EXPECT_EQ(raw_status(response), 404) << target << "\n" << response;
+    EXPECT_EQ(response.find("text/html"), std::string::npos) << target;
+    EXPECT_EQ(response.find("import "), std::string::npos) << target;  // kiosk.js's text
+  }
+}
+
+TEST_F(HttpSecurity, OnlyTheWebClientsFilesAreServed) {
+  EXPECT_EQ(status_of(http_->Get("/kiosk.js")), 200);
+  EXPECT_EQ(status_of(http_->Get("/kiosk.css")), 200);
+  for (const char* path : {"/README.md", "/package.json", "/tests/api.test.js", "/..%2fREADME.md",
+                           "/%2e%2e/%2e%2e/README.md", "/kiosk.js/", "/KIOSK.HTML"})
+    EXPECT_EQ(status_of(http_->Get(path)), 404) << path;
+}
+
+TEST_F(HttpSecurity, PagesSendContentSecurityPolicyAndFrameHeaders) {
+  for (const char* page : {"/kiosk.html", "/admin.html"}) {
+    auto r = http_->Get(page);
+    ASSERT_EQ(status_of(r), 200) << page;
+    EXPECT_EQ(r->get_header_value("Content-Type").rfind("text/html", 0), 0u) << page;
+    const std::string csp = r->get_header_value("Content-Security-Policy");
+    EXPECT_NE(csp.find("default-src 'self'"), std::string::npos) << page << ": " << csp;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("object-src 'none'"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << csp;
+    EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY") << page;
+    EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff") << page;
+  }
+  // Every answer, scripts and JSON included, forbids type sniffing.
+  for (const char* path : {"/kiosk.js", "/healthz", "/no-such-page"})
+    EXPECT_EQ(http_->Get(path)->get_header_value("X-Content-Type-Options"), "nosniff") << path;
+}
+
 }  // namespace
 }  // namespace facecheck::testing
