@@ -63,9 +63,14 @@ class GuardedStream final : public httplib::Stream {
     in_headers_ = true;
     header_bytes_ = 0;
     header_lines_ = 0;
+    body_bytes_ = 0;
+    no_body_ = false;
     tail_ = 0;
   }
   LimitHit hit() const { return hit_; }
+  void set_no_body() { no_body_ = true; }
+  void set_close() { close_ = true; }
+  bool must_close() const { return close_ || hit_ != LimitHit::kNone; }
 
   // Waits up to `timeout_ms` for the next request, giving up early when the
   // server stops (`listening` turns false).
@@ -101,6 +106,11 @@ class GuardedStream final : public httplib::Stream {
 
   ssize_t read(char* ptr, size_t size) override {
     if (hit_ != LimitHit::kNone) return -1;
+    if (!in_headers_ && no_body_) return 0;
+    if (!in_headers_ && body_bytes_ >= limits_.max_body_bytes + kFramingSlack) {
+      hit_ = LimitHit::kBody;
+      return -1;
+    }
     if (begin_ == end_) {
       if (!is_readable()) return -1;
       ssize_t n;
@@ -112,7 +122,12 @@ class GuardedStream final : public httplib::Stream {
       end_ = static_cast<size_t>(n);
     }
     size_t count = std::min(size, end_ - begin_);
-    if (in_headers_) count = count_header_bytes(count);
+    if (in_headers_) {
+      count = count_header_bytes(count);
+    } else {
+      count = std::min(count, limits_.max_body_bytes + kFramingSlack - body_bytes_);
+      body_bytes_ += count;
+    }
     if (hit_ != LimitHit::kNone) return -1;
     std::memcpy(ptr, buffer_.data() + begin_, count);
     begin_ += count;
@@ -168,23 +183,33 @@ class GuardedStream final : public httplib::Stream {
   std::array<char, 4096> buffer_{};
   size_t begin_ = 0, end_ = 0;
   bool in_headers_ = true;
-  size_t header_bytes_ = 0, header_lines_ = 0;
-  uint32_t tail_ = 0;  // the last four bytes read, to find the blank line
+  size_t header_bytes_ = 0, header_lines_ = 0, body_bytes_ = 0;
+  bool no_body_ = false;  // this request has none: body reads see EOF
+  bool close_ = false;    // close after this response
+  uint32_t tail_ = 0;     // the last four bytes read, to find the blank line
   LimitHit hit_ = LimitHit::kNone;
 };
 
 // The stream of the connection this thread serves (httplib runs a
 // request's parsing, handlers and error handler on one thread).
-thread_local const GuardedStream* t_stream = nullptr;
+thread_local GuardedStream* t_stream = nullptr;
 
 struct CurrentStream {
-  explicit CurrentStream(const GuardedStream* s) { t_stream = s; }
+  explicit CurrentStream(GuardedStream* s) { t_stream = s; }
   ~CurrentStream() { t_stream = nullptr; }
 };
 
 }  // namespace
 
 LimitHit current_limit_hit() { return t_stream ? t_stream->hit() : LimitHit::kNone; }
+
+void current_request_has_no_body() {
+  if (t_stream) t_stream->set_no_body();
+}
+
+void close_after_current_response() {
+  if (t_stream) t_stream->set_close();
+}
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
   bool ret = false;
@@ -198,9 +223,9 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
       stream.start_request();
       bool connection_closed = false;
       ret = process_request(stream, left == 1, connection_closed, nullptr);
-      if (!ret || connection_closed || stream.hit() != LimitHit::kNone) break;
+      if (!ret || connection_closed || stream.must_close()) break;
     }
-    if (stream.hit() != LimitHit::kNone) stream.linger();
+    if (stream.must_close()) stream.linger();
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);

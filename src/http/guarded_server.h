@@ -16,12 +16,26 @@ namespace facecheck::http {
 struct ConnectionLimits {
   size_t max_header_bytes = 32 * 1024;  // request line and headers together
   size_t max_headers = 100;             // header lines after the request line
+  // Body bytes on the wire; chunked framing may add up to kFramingSlack.
+  size_t max_body_bytes = 10u << 20;
 };
 
-enum class LimitHit { kNone, kHeaderCount, kHeaderBytes };
+// Chunk-size lines of a chunked body that holds max_body_bytes of data.
+constexpr size_t kFramingSlack = 64 * 1024;
+
+enum class LimitHit { kNone, kHeaderCount, kHeaderBytes, kBody };
 
 // The limit that stopped the request being handled on this thread, if any.
 LimitHit current_limit_hit();
+
+// For the handlers of the request on this thread (httplib parses, routes
+// and answers a request on one thread); no effect on other threads.
+// The request has no body (no Content-Length, not chunked: RFC 9112 6.3):
+// reading one sees its end at once instead of waiting for the connection
+// to close, as httplib would.
+void current_request_has_no_body();
+// The connection is closed after this answer (its body was not read).
+void close_after_current_response();
 
 class GuardedServer : public httplib::Server {
  public:

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <regex>
 
+#include "http/body_framing.h"
 #include "http/errors.h"
 #include "http/guarded_server.h"
 #include "http/log_text.h"
@@ -93,8 +94,12 @@ void Router::del(const std::string& route, Handler handler) {
 }
 
 void Router::install_hooks(httplib::Server& server, Context& ctx) {
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
     current = RequestInfo{};
+    if (const auto code = refuse_body_framing(req, res, ctx.options.max_body_bytes)) {
+      ctx.metrics.count_error(*code);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Called for every status >= 400; only httplib's own errors have no body.
@@ -104,8 +109,9 @@ void Router::install_hooks(httplib::Server& server, Context& ctx) {
           return httplib::Server::HandlerResponse::Unhandled;
         // httplib saw a read error (400); the stream knows it was a limit.
         if (res.status == 400 && current_limit_hit() != LimitHit::kNone) {
-          current = RequestInfo{};  // not the route of the connection's last request
-          res.status = 431;
+          if (current_limit_hit() != LimitHit::kBody)
+            current = RequestInfo{};  // not the route of the connection's last request
+          res.status = current_limit_hit() == LimitHit::kBody ? 413 : 431;
           res.set_header("Connection", "close");
         }
         const std::string code = code_for_status(res.status);

@@ -16,7 +16,8 @@ ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::Chec
       limiter_(options_.kiosk_rps, options_.kiosk_burst),
       streams_(options_.max_streams),
       ctx_{options_, store, service, engines, metrics_, limiter_, streams_, stopping_},
-      server_(ConnectionLimits{options_.max_header_bytes, options_.max_headers}) {
+      server_(ConnectionLimits{options_.max_header_bytes, options_.max_headers,
+                               options_.max_body_bytes}) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });
   configure();

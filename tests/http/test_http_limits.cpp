@@ -1,6 +1,8 @@
 // What a stranger or a careless client cannot do to the server: floods of
-// headers, integers that do not fit, against one real server process.
+// headers, bodies past the limit however they are framed, integers that do
+// not fit, against one real server process.
 #include <sodium.h>
+#include <zlib.h>
 
 #include <ctime>
 
@@ -20,7 +22,8 @@ std::string error_field(const httplib::Result& r) {
 
 class HttpLimits : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
+  // A 1 MiB body limit keeps the memory checks far from the noise.
+  static void SetUpTestSuite() { server_ = new ServerProcess({"--max-body-mb", "1"}); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -44,6 +47,14 @@ class HttpLimits : public ::testing::Test {
     for (size_t i = 0; i < count; ++i)
       request += "X-" + std::to_string(i) + ": " + std::string(size, 'a') + "\r\n";
     return request + "\r\n";
+  }
+
+  // Peak memory (VmHWM) only rises, so each memory check gets a server of
+  // its own: an earlier test's peak would hide this one's.
+  static std::unique_ptr<ServerProcess> fresh_server() {
+    auto server = std::make_unique<ServerProcess>(std::vector<std::string>{"--max-body-mb", "1"});
+    EXPECT_TRUE(server->ok()) << server->error();
+    return server;
   }
 
   static inline ServerProcess* server_ = nullptr;
@@ -78,9 +89,11 @@ TEST_F(HttpLimits, HeadersOverThirtyTwoKilobytesAre431) {
 // The review's attack: 25,000 headers of 8 KB took 200 and ~290 MB. The
 // server now stops reading at the cap, so its peak memory stays put.
 TEST_F(HttpLimits, AHeaderFloodCostsTheServerNoMemory) {
-  const long peak_before = proc_status_kib(server_->pid(), "VmHWM");
+  const auto server = fresh_server();
+  ASSERT_TRUE(server->ok());
+  const long peak_before = proc_status_kib(server->pid(), "VmHWM");
   ASSERT_GT(peak_before, 0);
-  RawSocket flood(server_->port());
+  RawSocket flood(server->port());
   ASSERT_TRUE(flood.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
   const std::string header = "X-Flood: " + std::string(8000, 'a') + "\r\n";
   std::string batch;
@@ -91,9 +104,139 @@ TEST_F(HttpLimits, AHeaderFloodCostsTheServerNoMemory) {
   const std::string response = flood.receive();
   EXPECT_FALSE(accepted_all) << "the server read all 200 MB of headers";
   EXPECT_NE(raw_status(response), 200);
-  const long grown_kib = proc_status_kib(server_->pid(), "VmHWM") - peak_before;
+  const long grown_kib = proc_status_kib(server->pid(), "VmHWM") - peak_before;
   EXPECT_LT(grown_kib, 32 * 1024) << "peak memory grew by " << grown_kib / 1024 << " MB";
   EXPECT_EQ(status_of(http_->Get("/healthz")), 200);
+}
+
+// ---- Finding 2: bodies over the limit are refused however they are framed ----
+
+// `inflated` zero bytes, gzip-compressed (about a thousandth of the size).
+std::string gzip_of_zeros(size_t inflated) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  const std::string zeros(1 << 20, '\0');
+  std::string out;
+  std::string buffer(1 << 16, '\0');
+  for (size_t done = 0; done < inflated; done += zeros.size()) {
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+    z.avail_in = static_cast<uInt>(zeros.size());
+    const int flush = done + zeros.size() >= inflated ? Z_FINISH : Z_NO_FLUSH;
+    do {
+      z.next_out = reinterpret_cast<Bytef*>(buffer.data());
+      z.avail_out = static_cast<uInt>(buffer.size());
+      deflate(&z, flush);
+      out.append(buffer.data(), buffer.size() - z.avail_out);
+    } while (z.avail_out == 0);
+  }
+  deflateEnd(&z);
+  return out;
+}
+
+// Sends `head` and then up to `body_bytes` of 'x' in chunks (framed by
+// `chunked`); returns the first response and whether every byte was taken.
+struct Sent {
+  std::string response;
+  bool accepted_all = true;
+};
+Sent send_body(int port, const std::string& head, size_t body_bytes, bool chunked) {
+  RawSocket socket(port);
+  Sent sent;
+  sent.accepted_all = socket.send(head);
+  const std::string piece(64 << 10, 'x');
+  char size_line[32];
+  std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+  const std::string chunk = chunked ? size_line + piece + "\r\n" : piece;
+  for (size_t done = 0; done < body_bytes && sent.accepted_all; done += piece.size())
+    sent.accepted_all = socket.send(chunk);
+  if (chunked && sent.accepted_all) sent.accepted_all = socket.send("0\r\n\r\n");
+  sent.response = socket.receive();
+  return sent;
+}
+
+TEST_F(HttpLimits, CompressedBodiesAre415BeforeTheyAreInflated) {
+  const auto server = fresh_server();
+  ASSERT_TRUE(server->ok());
+  const std::string bomb = gzip_of_zeros(size_t{256} << 20);  // 256 MiB inflated
+  ASSERT_LT(bomb.size(), 512u << 10);
+  const long peak_before = proc_status_kib(server->pid(), "VmHWM");
+  RawSocket socket(server->port());
+  socket.send(
+      "POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
+      "Content-Length: " +
+      std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+  const std::string response = socket.receive();
+  EXPECT_EQ(raw_status(response), 415) << response.substr(0, 300);
+  EXPECT_NE(response.find("unsupported_content_encoding"), std::string::npos);
+  const long grown_kib = proc_status_kib(server->pid(), "VmHWM") - peak_before;
+  EXPECT_LT(grown_kib, 32 * 1024) << "peak memory grew by " << grown_kib / 1024 << " MB";
+}
+
+TEST_F(HttpLimits, ChunkedBodiesOverTheLimitAre413WithoutReadingThemWhole) {
+  const auto server = fresh_server();
+  ASSERT_TRUE(server->ok());
+  const long peak_before = proc_status_kib(server->pid(), "VmHWM");
+  const Sent big = send_body(server->port(),
+                             "POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                             size_t{128} << 20, true);
+  EXPECT_FALSE(big.accepted_all) << "the server read all 128 MiB";
+  EXPECT_EQ(raw_status(big.response), 413) << big.response.substr(0, 300);
+  const long grown_kib = proc_status_kib(server->pid(), "VmHWM") - peak_before;
+  EXPECT_LT(grown_kib, 32 * 1024) << "peak memory grew by " << grown_kib / 1024 << " MB";
+  // Under the limit, chunked bodies still work: 401 is the handler's answer.
+  const Sent small =
+      send_body(server->port(),
+                "POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                size_t{256} << 10, true);
+  EXPECT_EQ(raw_status(small.response), 401) << small.response.substr(0, 300);
+}
+
+// Without Content-Length or chunked a request has no body (RFC 9112); the
+// server used to read until the client closed, 128 MiB -> +266 MB.
+TEST_F(HttpLimits, ABodyWithoutContentLengthIsNotRead) {
+  const auto server = fresh_server();
+  ASSERT_TRUE(server->ok());
+  const long peak_before = proc_status_kib(server->pid(), "VmHWM");
+  const auto start = std::chrono::steady_clock::now();
+  const Sent sent = send_body(server->port(),
+                              "POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Content-Type: application/json\r\n\r\n",
+                              size_t{128} << 20, false);
+  EXPECT_FALSE(sent.accepted_all) << "the server read all 128 MiB";
+  EXPECT_EQ(raw_status(sent.response), 401) << sent.response.substr(0, 300);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  const long grown_kib = proc_status_kib(server->pid(), "VmHWM") - peak_before;
+  EXPECT_LT(grown_kib, 32 * 1024) << "peak memory grew by " << grown_kib / 1024 << " MB";
+}
+
+// httplib answered 413 only after reading (and dropping) the whole body it
+// was promised; now at once.
+TEST_F(HttpLimits, ContentLengthOverTheLimitIs413AtOnce) {
+  RawSocket socket(server_->port());
+  const auto start = std::chrono::steady_clock::now();
+  socket.send(
+      "POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n");
+  const std::string response = socket.receive();
+  EXPECT_EQ(raw_status(response), 413) << response;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_TRUE(socket.closed_by_server());
+}
+
+TEST_F(HttpLimits, AmbiguousFramingIsRefused) {
+  const std::string head = "POST /api/v1/detect HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  RawSocket both(server_->port());
+  both.send(head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(raw_status(both.receive()), 400);
+  RawSocket gzip(server_->port());
+  gzip.send(head + "Transfer-Encoding: gzip, chunked\r\n\r\n");
+  EXPECT_EQ(raw_status(gzip.receive()), 501);
+  RawSocket twice(server_->port());
+  twice.send(head + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
+  EXPECT_EQ(raw_status(twice.receive()), 400);
 }
 
 // ---- Finding 6: integers that do not fit are refused, not wrapped ----
