@@ -86,12 +86,15 @@ class GuardedStream final : public httplib::Stream {
   }
 
   // After a refusal: stop sending, then read (and drop) what the client is
-  // still sending for a moment, so it can read the answer before the close.
+  // still sending, up to twice the body limit (at most 64 MiB) and 2 s, so
+  // that a client that writes its whole body before reading (httplib's, for
+  // one) reads the answer instead of a reset. Bounded: a flood is cut off.
   void linger() {
     ::shutdown(fd_, SHUT_WR);
-    const auto deadline = Clock::now() + std::chrono::seconds(1);
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    const size_t most = std::min<size_t>(2 * limits_.max_body_bytes, 64u << 20);
     size_t drained = 0;
-    while (drained < (1u << 20) && Clock::now() < deadline) {
+    while (drained < most && Clock::now() < deadline) {
       if (poll_ms(fd_, POLLIN, 100) <= 0) continue;
       const ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
       if (n <= 0) break;
