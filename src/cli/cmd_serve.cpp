@@ -57,6 +57,7 @@ http::ServerOptions server_options(const ServeConfig& c) {
   o.port = c.port;
   o.http_threads = c.http_threads;
   o.max_streams = c.max_streams;
+  o.max_connections = static_cast<size_t>(c.max_connections);
   o.max_body_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
   o.legacy_routes = c.legacy_routes;
   o.legacy_event = c.legacy_event;

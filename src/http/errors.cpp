@@ -96,6 +96,8 @@ std::string code_for_status(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 413:
       return "payload_too_large";
     case 414:

@@ -36,6 +36,8 @@ std::string status_message(int status) {
       return "No such route or resource";
     case 413:
       return "The request body is larger than the server accepts";
+    case 408:
+      return "The request took longer than the server waits for one";
     case 431:
       return "The request has too many headers or too large ones";
     default:
@@ -109,9 +111,10 @@ void Router::install_hooks(httplib::Server& server, Context& ctx) {
           return httplib::Server::HandlerResponse::Unhandled;
         // httplib saw a read error (400); the stream knows it was a limit.
         if (res.status == 400 && current_limit_hit() != LimitHit::kNone) {
-          if (current_limit_hit() != LimitHit::kBody)
+          const LimitHit hit = current_limit_hit();
+          if (hit == LimitHit::kHeaderCount || hit == LimitHit::kHeaderBytes)
             current = RequestInfo{};  // not the route of the connection's last request
-          res.status = current_limit_hit() == LimitHit::kBody ? 413 : 431;
+          res.status = hit == LimitHit::kBody ? 413 : hit == LimitHit::kTimeout ? 408 : 431;
           res.set_header("Connection", "close");
         }
         const std::string code = code_for_status(res.status);

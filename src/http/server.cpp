@@ -9,6 +9,18 @@
 #include "http/web_files.h"
 
 namespace facecheck::http {
+namespace {
+
+ConnectionLimits connection_limits(const ServerOptions& options) {
+  ConnectionLimits limits;
+  limits.max_header_bytes = options.max_header_bytes;
+  limits.max_headers = options.max_headers;
+  limits.max_body_bytes = options.max_body_bytes;
+  limits.max_connections = options.max_connections;
+  return limits;
+}
+
+}  // namespace
 
 ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::CheckinService& service,
                      checkin::EnginePool& engines)
@@ -16,8 +28,7 @@ ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::Chec
       limiter_(options_.kiosk_rps, options_.kiosk_burst),
       streams_(options_.max_streams),
       ctx_{options_, store, service, engines, metrics_, limiter_, streams_, stopping_},
-      server_(ConnectionLimits{options_.max_header_bytes, options_.max_headers,
-                               options_.max_body_bytes}) {
+      server_(connection_limits(options_)) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });
   configure();
@@ -27,7 +38,7 @@ ApiServer::~ApiServer() { stop(); }
 
 void ApiServer::configure() {
   const size_t threads = static_cast<size_t>(std::max(2, options_.http_threads));
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_.set_worker_threads(threads);
   // Kiosks send small requests and wait for the answer; Nagle's delay would
   // add up to 40 ms to each.
   server_.set_tcp_nodelay(true);
