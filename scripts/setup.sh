@@ -11,6 +11,9 @@ APT_PACKAGES=(
   libopencv-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libsodium-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   libhnswlib-dev prometheus-cpp-dev libpqxx-dev nodejs npm
+  # OpenBLAS as the system BLAS (what OpenCV loads), as on many servers: it
+  # starts threads before main, which the shutdown tests must survive.
+  libopenblas0-pthread
   chromium fonts-noto-cjk ffmpeg
 )
 

@@ -1,6 +1,8 @@
 // Paths shared by the tests: the real data in ../shared/data and the models
 // fetched by scripts/fetch-models.sh. A test that needs either skips with a
-// clear message when it is absent, instead of failing obscurely. Plus a
+// clear message when it is absent, instead of failing obscurely, unless
+// FACECHECK_REQUIRE_DATA=1 (CI, .ci/run): then a missing input fails the
+// test, so a broken setup cannot pass as a green run of skips. Plus a
 // private temporary folder that is removed however the test ends.
 #pragma once
 
@@ -49,6 +51,12 @@ inline std::filesystem::path models_dir() {
   return source_dir() / "models";
 }
 
+// True when missing inputs must fail tests rather than skip them.
+inline bool inputs_required() {
+  const char* env = std::getenv("FACECHECK_REQUIRE_DATA");
+  return env && std::string(env) == "1";
+}
+
 inline std::string read_bytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
@@ -58,14 +66,25 @@ inline std::string read_bytes(const std::filesystem::path& p) {
 
 }  // namespace facecheck::testing
 
-#define REQUIRE_DATA()                                                               \
-  do {                                                                               \
-    if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))      \
-      GTEST_SKIP() << "shared data not found at " << facecheck::testing::data_dir(); \
+// Skips the test for a missing input, or fails it under
+// FACECHECK_REQUIRE_DATA=1. `reason` is streamed: "models not found in " << dir.
+#define SKIP_FOR_MISSING_INPUT(reason)                                    \
+  do {                                                                    \
+    if (facecheck::testing::inputs_required())                            \
+      FAIL() << reason << " (FACECHECK_REQUIRE_DATA=1: inputs required)"; \
+    else                                                                  \
+      GTEST_SKIP() << reason;                                             \
+  } while (0)
+
+#define REQUIRE_DATA()                                                                       \
+  do {                                                                                       \
+    if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))              \
+      SKIP_FOR_MISSING_INPUT("shared data not found at " << facecheck::testing::data_dir()); \
   } while (0)
 
 #define REQUIRE_MODELS()                                                                           \
   do {                                                                                             \
     if (!std::filesystem::exists(facecheck::testing::models_dir() / "face_recognition_model.bin")) \
-      GTEST_SKIP() << "models not found; run scripts/fetch-models.sh";                             \
+      SKIP_FOR_MISSING_INPUT("models not found in " << facecheck::testing::models_dir()            \
+                                                    << "; run scripts/fetch-models.sh");           \
   } while (0)

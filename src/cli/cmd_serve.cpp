@@ -1,6 +1,5 @@
 // `facecheck serve`: the HTTP server for kiosks, the Mini Program and the
 // admin pages. Settings: serve_config.h; first start: serve_setup.h.
-#include <signal.h>
 #include <sodium.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "cli/serve_setup.h"
+#include "cli/stop_signals.h"
 #include "http/server.h"
 #include "vision/model_store.h"
 #include "vision/recognizer_model.h"
@@ -43,20 +43,6 @@ void setup_logging(const std::string& level) {
   spdlog::set_level(parsed);
 }
 
-// Signals are taken by one thread with sigtimedwait rather than a handler,
-// which could not safely stop the server. Blocked before any other thread
-// starts, so every thread inherits the mask.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  // A kiosk that goes away mid-response must not kill the server.
-  signal(SIGPIPE, SIG_IGN);
-  return set;
-}
-
 checkin::CheckinSettings checkin_settings(const ServeConfig& c) {
   checkin::CheckinSettings s;
   if (c.threshold) s.match_threshold = static_cast<float>(*c.threshold);
@@ -73,6 +59,7 @@ http::ServerOptions server_options(const ServeConfig& c) {
   o.port = c.port;
   o.http_threads = c.http_threads;
   o.max_streams = c.max_streams;
+  o.max_connections = static_cast<size_t>(c.max_connections);
   o.max_body_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
   o.legacy_routes = c.legacy_routes;
   o.legacy_event = c.legacy_event;
@@ -95,14 +82,14 @@ void print_demo(storage::Store& store, const std::string& base_url) {
 
 // Waits for SIGINT/SIGTERM until `done`; on a signal, stops the server
 // (repeatedly: a stop that lands before listening starts is a no-op).
-void wait_for_signal(const sigset_t& set, std::atomic<bool>& done, http::ApiServer& server) {
-  const timespec tick{0, 200'000'000};
+void wait_for_signal(StopSignals& signals, std::atomic<bool>& done, http::ApiServer& server) {
   bool stopping = false;
   while (!done) {
-    siginfo_t info;
-    if (!stopping && sigtimedwait(&set, &info, &tick) > 0) {
-      spdlog::info("signal {}: stopping", info.si_signo);
-      stopping = true;
+    if (!stopping) {
+      if (const auto signo = signals.wait(std::chrono::milliseconds(200))) {
+        spdlog::info("signal {}: stopping", *signo);
+        stopping = true;
+      }
     }
     if (stopping) {
       server.stop();
@@ -114,7 +101,9 @@ void wait_for_signal(const sigset_t& set, std::atomic<bool>& done, http::ApiServ
 void run_serve(const ServeConfigBuilder& builder) {
   const ServeConfig config = builder.build();
   setup_logging(config.log_level);
-  const sigset_t stop_signals = block_stop_signals();
+  // From here on SIGINT/SIGTERM stop the server, whichever thread the
+  // kernel hands them to (threads of OpenBLAS included).
+  StopSignals stop_signals;
   if (sodium_init() < 0) throw CommandError("libsodium failed to initialise");
 
   storage::Store store = open_data_dir(config.data_dir);

@@ -25,6 +25,8 @@ struct ServeConfig {
   int engine_queue = 16;  // requests waiting for an engine before 503
   int http_threads = 16;
   int max_streams = 0;  // 0: http_threads / 2
+  // Below FD_SETSIZE (1024): httplib answers 500 on sockets numbered above.
+  int max_connections = 512;
   double max_body_mb = 10;
   int64_t max_pixels = 40'000'000;
   double kiosk_rps = 5;

@@ -25,6 +25,11 @@ struct ServerOptions {
   int http_threads = 16;
   int max_streams = 8;  // at most http_threads - 4 (ServeConfig checks)
   size_t max_body_bytes = 10u << 20;
+  // Request line and headers: bytes and header lines (GuardedServer).
+  size_t max_header_bytes = 32u << 10;
+  size_t max_headers = 100;
+  // Open connections at most; idle ones wait without a thread (GuardedServer).
+  size_t max_connections = 512;
   int read_timeout_seconds = 15;
   int write_timeout_seconds = 15;
   int keep_alive_seconds = 5;

@@ -4,6 +4,7 @@
 
 #include "checkin/domain_error.h"
 #include "checkin/engine_pool.h"
+#include "http/log_text.h"
 #include "storage/sqlite_db.h"
 #include "vision/image_header.h"
 
@@ -52,10 +53,10 @@ Mapped map_exception(std::exception_ptr error) {
     // A route read a field with the wrong type without checking it first.
     return {400, "invalid_json", e.what()};
   } catch (const storage::StorageError& e) {
-    spdlog::error("storage error: {}", e.what());
+    spdlog::error("storage error: {}", log_safe(e.what()));
     return {500, "storage_error", "The database failed; see the server log"};
   } catch (const std::exception& e) {
-    spdlog::error("unhandled exception: {}", e.what());
+    spdlog::error("unhandled exception: {}", log_safe(e.what()));
     return {500, "internal_error", "Internal server error; see the server log"};
   } catch (...) {
     spdlog::error("unhandled non-standard exception");
@@ -95,12 +96,16 @@ std::string code_for_status(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 413:
       return "payload_too_large";
     case 414:
       return "uri_too_long";
     case 416:
       return "range_not_satisfiable";
+    case 431:
+      return "headers_too_large";
     default:
       return status >= 500 ? "internal_error" : "http_" + std::to_string(status);
   }

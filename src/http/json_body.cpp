@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "http/errors.h"
 
@@ -25,6 +26,13 @@ std::string lower(std::string s) {
 [[noreturn]] void missing(const char* field) {
   throw HttpError(400, "missing_field", std::string("Field '") + field + "' is required",
                   {{"field", field}});
+}
+
+[[noreturn]] void too_large(const char* field, const char* code) {
+  throw HttpError(400, code,
+                  std::string("'") + field + "' is out of range: integers go up to " +
+                      std::to_string(std::numeric_limits<int64_t>::max()),
+                  {{code == std::string("invalid_field") ? "field" : "parameter", field}});
 }
 
 const json* find_field(const json& body, const char* field) {
@@ -67,6 +75,11 @@ std::string required_string(const json& body, const char* field) {
 std::optional<int64_t> optional_int(const json& body, const char* field) {
   const json* value = find_field(body, field);
   if (!value) return std::nullopt;
+  // nlohmann keeps integers over INT64_MAX as unsigned; get<int64_t> would
+  // wrap 2^64 - 1 to -1.
+  if (value->is_number_unsigned() &&
+      value->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+    too_large(field, "invalid_field");
   if (value->is_number_integer()) return value->get<int64_t>();
   // 1.0 is an integer to JavaScript clients, which have no other kind.
   if (value->is_number_float()) {
@@ -97,12 +110,25 @@ std::optional<bool> optional_bool(const json& body, const char* field) {
   return value->get<bool>();
 }
 
-int64_t parse_int_text(const std::string& text, const char* name) {
+int64_t parse_int_text(const std::string& text, const char* name, const char* code) {
   int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-    throw HttpError(400, "invalid_parameter", std::string("'") + name + "' must be an integer",
-                    {{"parameter", name}});
+  const bool whole = end == text.data() + text.size() && !text.empty();
+  if (ec == std::errc::result_out_of_range && whole) too_large(name, code);
+  if (ec != std::errc() || !whole) {
+    const bool field = code == std::string("invalid_field");
+    throw HttpError(400, code, std::string("'") + name + "' must be an integer",
+                    {{field ? "field" : "parameter", name}});
+  }
+  return value;
+}
+
+int64_t require_range(int64_t value, const char* field, int64_t min, int64_t max) {
+  if (value < min || value > max)
+    throw HttpError(400, "invalid_field",
+                    std::string("Field '") + field + "' must be between " + std::to_string(min) +
+                        " and " + std::to_string(max),
+                    {{"field", field}});
   return value;
 }
 

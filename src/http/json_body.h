@@ -23,7 +23,8 @@ nlohmann::json json_object_body(const httplib::Request& req);
 
 // Field readers. The optional_* ones return nullopt when the field is
 // absent or null; every reader throws 400 invalid_field when the field has
-// another type, and the required ones 400 missing_field when it is absent.
+// another type (or an integer beyond int64), and the required ones 400
+// missing_field when it is absent.
 std::optional<std::string> optional_string(const nlohmann::json& body, const char* field);
 std::string required_string(const nlohmann::json& body, const char* field);
 std::optional<int64_t> optional_int(const nlohmann::json& body, const char* field);
@@ -36,6 +37,12 @@ std::optional<bool> optional_bool(const nlohmann::json& body, const char* field)
 std::optional<int64_t> int_param(const httplib::Request& req, const char* name);
 bool bool_param(const httplib::Request& req, const char* name, bool fallback);
 bool parse_bool_text(const std::string& text, const char* name);
-int64_t parse_int_text(const std::string& text, const char* name);
+// `code` is the error's: invalid_parameter for query values, invalid_field
+// for form fields. Out-of-range numbers are refused, never clamped.
+int64_t parse_int_text(const std::string& text, const char* name,
+                       const char* code = "invalid_parameter");
+
+// `value` itself when min <= value <= max, else 400 invalid_field.
+int64_t require_range(int64_t value, const char* field, int64_t min, int64_t max);
 
 }  // namespace facecheck::http

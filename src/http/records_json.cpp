@@ -12,6 +12,18 @@ using nlohmann::json;
 
 json optional_json(const auto& value) { return value ? json(*value) : json(nullptr); }
 
+// Unix times from 1970 to the end of year 9999: the window arithmetic
+// (opens_before, closes_after) cannot overflow within it.
+constexpr int64_t kMaxTimestamp = 253402300799;
+
+// The field's time; when it is absent, `current` (required without one).
+int64_t timestamp(const json& body, const char* field, std::optional<int64_t> current) {
+  if (const auto value = optional_int(body, field))
+    return require_range(*value, field, 0, kMaxTimestamp);
+  if (current) return *current;
+  return required_int(body, field);  // 400 missing_field
+}
+
 int minutes_field(const json& body, const char* field, int current) {
   const auto value = optional_int(body, field);
   if (!value) return current;
@@ -103,12 +115,12 @@ json api_key_json(const storage::ApiKey& k) {
 void apply_event_fields(const json& body, storage::Event& e, bool creating) {
   if (creating) {
     e.name = required_string(body, "name");
-    e.starts_at = required_int(body, "starts_at");
-    e.ends_at = required_int(body, "ends_at");
+    e.starts_at = timestamp(body, "starts_at", std::nullopt);
+    e.ends_at = timestamp(body, "ends_at", std::nullopt);
   } else {
     e.name = optional_string(body, "name").value_or(e.name);
-    e.starts_at = optional_int(body, "starts_at").value_or(e.starts_at);
-    e.ends_at = optional_int(body, "ends_at").value_or(e.ends_at);
+    e.starts_at = timestamp(body, "starts_at", e.starts_at);
+    e.ends_at = timestamp(body, "ends_at", e.ends_at);
   }
   e.venue = optional_string(body, "venue").value_or(e.venue);
   apply_status(body, e);

@@ -90,7 +90,7 @@ std::optional<int64_t> ImageUpload::integer(const char* name) const {
   if (it == fields.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) {
     if (it->get<std::string>().empty()) return std::nullopt;
-    return parse_int_text(it->get<std::string>(), name);
+    return parse_int_text(it->get<std::string>(), name, "invalid_field");
   }
   return optional_int(fields, name);
 }

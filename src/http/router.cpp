@@ -5,7 +5,10 @@
 #include <chrono>
 #include <regex>
 
+#include "http/body_framing.h"
 #include "http/errors.h"
+#include "http/guarded_server.h"
+#include "http/log_text.h"
 
 namespace facecheck::http {
 namespace {
@@ -33,6 +36,10 @@ std::string status_message(int status) {
       return "No such route or resource";
     case 413:
       return "The request body is larger than the server accepts";
+    case 408:
+      return "The request took longer than the server waits for one";
+    case 431:
+      return "The request has too many headers or too large ones";
     default:
       return "The request could not be processed";
   }
@@ -49,11 +56,12 @@ void log_and_measure(Context& ctx, const httplib::Request& req, const httplib::R
   else
     ctx.metrics.count_request(req.method, route, res.status);
   // The path holds ids only; the query (which may hold an SSE token) and
-  // the body (images) are never logged.
+  // the body (images) are never logged. What the client sent is escaped:
+  // a decoded %0a or ESC would otherwise forge lines.
   const auto level =
       quiet_route(route) && res.status < 400 ? spdlog::level::debug : spdlog::level::info;
-  spdlog::log(level, "{} {} {} {:.1f}ms remote={}", req.method, req.path, res.status,
-              seconds * 1000, req.remote_addr);
+  spdlog::log(level, "{} {} {} {:.1f}ms remote={}", log_safe(req.method), log_safe(req.path),
+              res.status, seconds * 1000, log_safe(req.remote_addr));
 }
 
 }  // namespace
@@ -88,8 +96,12 @@ void Router::del(const std::string& route, Handler handler) {
 }
 
 void Router::install_hooks(httplib::Server& server, Context& ctx) {
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
     current = RequestInfo{};
+    if (const auto code = refuse_body_framing(req, res, ctx.options.max_body_bytes)) {
+      ctx.metrics.count_error(*code);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // Called for every status >= 400; only httplib's own errors have no body.
@@ -97,6 +109,14 @@ void Router::install_hooks(httplib::Server& server, Context& ctx) {
       httplib::Server::HandlerWithResponse([&ctx](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty() || res.is_chunked_content_provider_)
           return httplib::Server::HandlerResponse::Unhandled;
+        // httplib saw a read error (400); the stream knows it was a limit.
+        if (res.status == 400 && current_limit_hit() != LimitHit::kNone) {
+          const LimitHit hit = current_limit_hit();
+          if (hit == LimitHit::kHeaderCount || hit == LimitHit::kHeaderBytes)
+            current = RequestInfo{};  // not the route of the connection's last request
+          res.status = hit == LimitHit::kBody ? 413 : hit == LimitHit::kTimeout ? 408 : 431;
+          res.set_header("Connection", "close");
+        }
         const std::string code = code_for_status(res.status);
         send_error(res, res.status, code, status_message(res.status));
         ctx.metrics.count_error(code);

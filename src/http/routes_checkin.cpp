@@ -13,6 +13,14 @@ namespace {
 
 using nlohmann::json;
 
+// The nearest distance of a face that did not match would let a kiosk tune
+// a photo towards someone's face, step by step; only admins (who tune the
+// threshold) see it. Matches keep theirs: the person is known then anyway.
+void hide_near_misses(json& result) {
+  for (auto& face : result["faces"])
+    if (face.value("status", "") == "not_recognised") face.erase("distance");
+}
+
 void check_in(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id event_id = path_id(req, 1);
   const Caller caller = require_event_access(ctx, req, event_id);
@@ -21,6 +29,7 @@ void check_in(Context& ctx, const httplib::Request& req, httplib::Response& res)
     return ctx.service.check_in(event_id, caller.kiosk_id(), upload.image);
   });
   ctx.metrics.count_checkin_result(result);
+  if (!caller.is_admin()) hide_near_misses(result);
   send_json(res, 200, result);
 }
 

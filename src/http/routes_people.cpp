@@ -1,6 +1,7 @@
 // /api/v1/people and their face templates: the people an organiser knows,
 // across events, and the faces they are recognised by.
 #include <algorithm>
+#include <limits>
 
 #include "http/auth.h"
 #include "http/errors.h"
@@ -73,7 +74,8 @@ void enrol_face(Context& ctx, const httplib::Request& req, httplib::Response& re
   const ImageUpload upload = read_image_upload(req);
   request.label = upload.text("label").value_or("");
   if (const auto index = upload.integer("face_index"))
-    request.face_index = static_cast<int>(*index);
+    request.face_index = static_cast<int>(require_range(
+        *index, "face_index", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
   request.allow_duplicate = upload.boolean("allow_duplicate").value_or(false);
   send_json(res, 201, timed_operation(ctx.metrics, "enrol", [&] {
               return ctx.service.enrol(request, upload.image);

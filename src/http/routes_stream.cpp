@@ -11,6 +11,7 @@
 
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/log_text.h"
 #include "http/routes.h"
 
 namespace facecheck::http {
@@ -89,7 +90,7 @@ void stream(Context& ctx, const httplib::Request& req, httplib::Response& res) {
     try {
       return state->step(sink);
     } catch (const std::exception& e) {
-      spdlog::warn("event stream for event {} ended: {}", state->event_id, e.what());
+      spdlog::warn("event stream for event {} ended: {}", state->event_id, log_safe(e.what()));
       return false;
     }
   });

@@ -6,15 +6,29 @@
 
 #include "http/router.h"
 #include "http/routes.h"
+#include "http/web_files.h"
 
 namespace facecheck::http {
+namespace {
+
+ConnectionLimits connection_limits(const ServerOptions& options) {
+  ConnectionLimits limits;
+  limits.max_header_bytes = options.max_header_bytes;
+  limits.max_headers = options.max_headers;
+  limits.max_body_bytes = options.max_body_bytes;
+  limits.max_connections = options.max_connections;
+  return limits;
+}
+
+}  // namespace
 
 ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::CheckinService& service,
                      checkin::EnginePool& engines)
     : options_(std::move(options)),
       limiter_(options_.kiosk_rps, options_.kiosk_burst),
       streams_(options_.max_streams),
-      ctx_{options_, store, service, engines, metrics_, limiter_, streams_, stopping_} {
+      ctx_{options_, store, service, engines, metrics_, limiter_, streams_, stopping_},
+      server_(connection_limits(options_)) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });
   configure();
@@ -24,7 +38,7 @@ ApiServer::~ApiServer() { stop(); }
 
 void ApiServer::configure() {
   const size_t threads = static_cast<size_t>(std::max(2, options_.http_threads));
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_.set_worker_threads(threads);
   // Kiosks send small requests and wait for the answer; Nagle's delay would
   // add up to 40 ms to each.
   server_.set_tcp_nodelay(true);
@@ -34,6 +48,7 @@ void ApiServer::configure() {
   server_.set_keep_alive_timeout(options_.keep_alive_seconds);
   server_.set_keep_alive_max_count(100);
   Router::install_hooks(server_, ctx_);
+  install_security_headers(server_);
 
   Router router(server_, ctx_);
   add_system_routes(router);
@@ -49,18 +64,10 @@ void ApiServer::configure() {
 
 void ApiServer::mount_web_root() {
   if (options_.web_root.empty()) return;
-  if (!server_.set_mount_point("/", options_.web_root)) {
+  if (!add_web_files(server_, options_.web_root)) {
     spdlog::warn("web root {} is not a folder; the web clients are not served", options_.web_root);
     return;
   }
-  // Module scripts run only when served with a JavaScript type.
-  server_.set_file_extension_and_mimetype_mapping("js", "text/javascript");
-  server_.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
-  // Pages change with every deploy; a stale cached kiosk page would talk
-  // to a changed API.
-  server_.set_file_request_handler([](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-cache");
-  });
   spdlog::info("serving web clients from {}", options_.web_root);
 }
 

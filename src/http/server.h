@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "http/context.h"
+#include "http/guarded_server.h"
 
 namespace facecheck::http {
 
@@ -42,7 +43,7 @@ class ApiServer {
   StreamSlots streams_;
   std::atomic<bool> stopping_{false};
   Context ctx_;
-  httplib::Server server_;
+  GuardedServer server_;
 };
 
 }  // namespace facecheck::http

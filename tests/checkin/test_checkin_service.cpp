@@ -18,10 +18,8 @@ std::string photo(const std::string& rel) {
 class CheckinServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))
-      GTEST_SKIP() << "shared data not found";
-    if (!std::filesystem::exists(facecheck::testing::models_dir() / "face_recognition_model.bin"))
-      GTEST_SKIP() << "models not found";
+    REQUIRE_DATA();
+    REQUIRE_MODELS();
     store = std::make_unique<storage::Store>(storage::Store::open(":memory:"));
     engines = std::make_unique<checkin::EnginePool>(facecheck::testing::models_dir(), 1, 8);
     service = std::make_unique<checkin::CheckinService>(

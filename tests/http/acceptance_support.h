@@ -345,12 +345,12 @@ inline bool SuiteServer::inputs_available() {
 
 }  // namespace facecheck::acceptance
 
-#define REQUIRE_ACCEPTANCE_INPUTS()                                                  \
-  do {                                                                               \
-    REQUIRE_DATA();                                                                  \
-    REQUIRE_MODELS();                                                                \
-    if (!facecheck::acceptance::lfw_available())                                     \
-      GTEST_SKIP() << "LFW lists not found in " << facecheck::acceptance::lfw_dir(); \
-    if (!std::filesystem::exists(FACECHECK_BINARY))                                  \
-      GTEST_SKIP() << "server binary not built: " << FACECHECK_BINARY;               \
+#define REQUIRE_ACCEPTANCE_INPUTS()                                                          \
+  do {                                                                                       \
+    REQUIRE_DATA();                                                                          \
+    REQUIRE_MODELS();                                                                        \
+    if (!facecheck::acceptance::lfw_available())                                             \
+      SKIP_FOR_MISSING_INPUT("LFW lists not found in " << facecheck::acceptance::lfw_dir()); \
+    if (!std::filesystem::exists(FACECHECK_BINARY))                                          \
+      SKIP_FOR_MISSING_INPUT("server binary not built: " << FACECHECK_BINARY);               \
   } while (0)

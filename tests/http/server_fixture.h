@@ -52,9 +52,12 @@ class ServerProcess {
     return c;
   }
 
-  // SIGTERM, then SIGKILL after `grace`. Returns the exit status (-1 when it
-  // had to be killed or was not running).
-  int stop(std::chrono::seconds grace = std::chrono::seconds(10)) { return process_.stop(grace); }
+  // SIGTERM (or `signo`), then SIGKILL after `grace`. Returns the exit
+  // status (-1 when it had to be killed or was not running).
+  int stop(std::chrono::seconds grace = std::chrono::seconds(10), int signo = SIGTERM) {
+    return process_.stop(grace, signo);
+  }
+  pid_t pid() const { return process_.pid(); }
 
  private:
   acceptance::TempDir dir_;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -50,8 +51,10 @@ class ServerProcess {
                                      "--host",         "127.0.0.1",
                                      "--port",         "0",
                                      "--data",         data_dir_.string(),
-                                     "--models",       facecheck::testing::models_dir().string(),
-                                     "--log-level",    "warn"};
+                                     "--models",       facecheck::testing::models_dir().string()};
+    // Quiet unless the test asks for a level (to read the access log).
+    if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end())
+      args.insert(args.end(), {"--log-level", "warn"});
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     // An old log (a reused folder) would show an old port.
     std::error_code ignored;
@@ -100,11 +103,12 @@ class ServerProcess {
     return false;
   }
 
-  // SIGTERM and wait up to `grace` (a graceful stop); SIGKILL if it does not
-  // stop. Returns the exit status (-1 when it had to be killed).
-  int stop(std::chrono::milliseconds grace = std::chrono::seconds(10)) {
+  // `signo` (SIGTERM or SIGINT) and wait up to `grace` (a graceful stop);
+  // SIGKILL if it does not stop. Returns the exit status (-1 when it had to
+  // be killed, 128 + n when signal n ended it).
+  int stop(std::chrono::milliseconds grace = std::chrono::seconds(10), int signo = SIGTERM) {
     if (pid_ <= 0) return exit_status_;
-    ::kill(pid_, SIGTERM);
+    ::kill(pid_, signo);
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (std::chrono::steady_clock::now() < deadline) {
       if (reap()) return exit_status_;
@@ -125,6 +129,7 @@ class ServerProcess {
 
   int port() const { return port_; }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::string admin_key() const {
     std::string key = facecheck::testing::read_bytes(data_dir_ / "admin-key.txt");
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' '))

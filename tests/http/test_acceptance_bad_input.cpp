@@ -64,7 +64,7 @@ class BadInput : public ::testing::Test {
   void SetUp() override {
     REQUIRE_ACCEPTANCE_INPUTS();
     if (!fs::exists(imgtools() / "einstein.gif"))
-      GTEST_SKIP() << "imgtools_test images not found in " << imgtools();
+      SKIP_FOR_MISSING_INPUT("imgtools_test images not found in " << imgtools());
     ASSERT_TRUE(suite_.started()) << "the server did not start\n" << suite_.log();
     admin_ = std::make_unique<Api>(suite_.server().port(), suite_.server().admin_key());
     const Reply e = admin_->post_json("/api/v1/events", open_event_body("bad input"));

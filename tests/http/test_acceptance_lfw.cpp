@@ -198,8 +198,9 @@ TEST_F(LfwAcceptance, OpenSetCheckIn) {
         return why;
       }() << "\n"
             << "[lfw]   distance right:   " << summary(right_distances) << "\n"
-            << "[lfw]   distance missed:  " << summary(missed_distances) << "\n"
             << "[lfw]   distance wrong:   " << summary(wrong_distances) << "\n";
+  // The contract: a kiosk is never told how near a miss came (docs/api.md).
+  EXPECT_TRUE(missed_distances.empty()) << summary(missed_distances);
   EXPECT_EQ(genuine.size(), kEnrolled * kProbesPerPerson);
   EXPECT_EQ(http_errors, 0);
 
@@ -263,8 +264,8 @@ TEST_F(LfwAcceptance, OpenSetCheckIn) {
   std::cout << "[lfw] strangers " << strangers.size() << ": accepted " << stranger_accepted
             << ", no face found " << stranger_no_face << ", HTTP errors " << stranger_errors
             << ", bystander faces checked in " << stranger_bystanders << "; "
-            << std::chrono::duration<double>(t_end - t_genuine).count() << " s\n"
-            << "[lfw]   nearest-attendee distance: " << summary(stranger_distances) << "\n";
+            << std::chrono::duration<double>(t_end - t_genuine).count() << " s\n";
+  EXPECT_TRUE(stranger_distances.empty()) << summary(stranger_distances);
   EXPECT_EQ(stranger_errors, 0);
   EXPECT_LE(stranger_accepted, 2);
 

@@ -150,6 +150,21 @@ TEST_F(HttpCheckin, StrangerIsNotRecognised) {
   EXPECT_EQ(stats(event)["checked_in"], 0);
 }
 
+// The nearest distance of a face that missed would let a kiosk tune an
+// attack photo step by step; only admins (tuning the threshold) see it.
+TEST_F(HttpCheckin, OnlyAdminsSeeTheNearestDistanceOfAStranger) {
+  const int64_t event = open_event({grant_, luis_});
+  const json as_admin = check_in(event, admin_, lfw_photo(kStranger, 1));
+  ASSERT_FALSE(as_admin.empty());
+  ASSERT_EQ(as_admin[0]["status"], "not_recognised") << as_admin;
+  EXPECT_TRUE(as_admin[0]["distance"].is_number()) << as_admin;
+  const json as_kiosk = check_in(event, bearer(kiosk_token(event)), lfw_photo(kStranger, 1));
+  ASSERT_FALSE(as_kiosk.empty());
+  EXPECT_EQ(as_kiosk[0]["status"], "not_recognised") << as_kiosk;
+  EXPECT_FALSE(as_kiosk[0].contains("distance")) << as_kiosk;
+  EXPECT_EQ(as_kiosk[0]["message"], as_admin[0]["message"]);
+}
+
 TEST_F(HttpCheckin, DeletedPersonIsNotRecognisedAtOnce) {
   const int64_t temp = enrolled_person("Temporary", lfw_photo(kLuis, 1), true);
   // Luis's own template would still match: this event has only the copy.

@@ -136,6 +136,20 @@ TEST(HttpShutdown, SigtermEndsOpenStreamsAndExitsCleanly) {
   EXPECT_EQ(stream.wait_for(std::chrono::seconds(5)), std::future_status::ready);
 }
 
+// OpenBLAS (Debian's libopenblas0-pthread) starts threads when it loads,
+// before main runs; a preloaded library that does the same makes the case
+// independent of the machine's BLAS. Before the fix the signal landed on
+// that thread and killed the server (exit 143 or 130).
+TEST(HttpShutdown, SignalsStopCleanlyWhenALibraryStartedThreadsBeforeMain) {
+  REQUIRE_MODELS();
+  for (const int signo : {SIGTERM, SIGINT}) {
+    ServerProcess server({}, {{"LD_PRELOAD", FACECHECK_EARLY_THREAD_LIB}});
+    ASSERT_TRUE(server.ok()) << server.error();
+    EXPECT_EQ(server.stop(std::chrono::seconds(10), signo), 0) << "signal " << signo << "\n"
+                                                               << server.stderr_text();
+  }
+}
+
 // A config file in a fresh temporary folder.
 std::string write_config(const json& config) {
   char dir[] = "/tmp/facecheck-config-XXXXXX";

@@ -34,7 +34,7 @@ class SsdDetectorTest : public ::testing::Test {
 
   void SetUp() override {
     REQUIRE_DATA();
-    if (!detector_) GTEST_SKIP() << "models not found; run scripts/fetch-models.sh";
+    if (!detector_) SKIP_FOR_MISSING_INPUT("models not found; run scripts/fetch-models.sh");
   }
 
   static cv::Mat load(const std::string& name) {
