@@ -82,9 +82,11 @@ inline std::string read_bytes(const std::filesystem::path& p) {
       SKIP_FOR_MISSING_INPUT("shared data not found at " << facecheck::testing::data_dir()); \
   } while (0)
 
-#define REQUIRE_MODELS()                                                                           \
-  do {                                                                                             \
-    if (!std::filesystem::exists(facecheck::testing::models_dir() / "face_recognition_model.bin")) \
-      SKIP_FOR_MISSING_INPUT("models not found in " << facecheck::testing::models_dir()            \
-                                                    << "; run scripts/fetch-models.sh");           \
+#define REQUIRE_MODELS()                                                                 \
+  do {                                                                                   \
+    if (!std::filesystem::exists(facecheck::testing::models_dir() /                      \
+                                 "face_recognition_model.bin") ||                        \
+        !std::filesystem::exists(facecheck::testing::models_dir() / "fr_feature.onnx"))  \
+      SKIP_FOR_MISSING_INPUT("models not found in " << facecheck::testing::models_dir()  \
+                                                    << "; run scripts/fetch-models.sh"); \
   } while (0)

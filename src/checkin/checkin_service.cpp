@@ -171,7 +171,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
   };
   auto faces = engines_.run([&](vision::FaceEngine& engine) {
     auto found = engine.analyze(frame, settings_.checkin_detector, {},
-                                settings_.checkin_embed.with_model(models.front()));
+                                settings_.kiosk_embed(models.front()));
     if (found.size() > settings_.max_faces_per_frame) found.resize(settings_.max_faces_per_frame);
     std::vector<FrameFace> out;
     for (auto& f : found) {
@@ -179,7 +179,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
       face.embeddings.push_back(face.analysis.embedding);
       for (size_t m = 1; m < models.size(); ++m)
         face.embeddings.push_back(engine.embed_face(frame, face.analysis.landmarks,
-                                                    settings_.checkin_embed.with_model(models[m])));
+                                                    settings_.kiosk_embed(models[m])));
       out.push_back(std::move(face));
     }
     return out;

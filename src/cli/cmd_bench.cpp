@@ -185,8 +185,9 @@ void run_bench(const BenchArgs& args) {
   out["kiosk"] = run_pipeline("kiosk (640x480 JPEG, tiny@416, single passes)", frames, kiosk,
                               single, args.threads);
   out["kiosk"]["input"] = "640x480 JPEG, tiny detector at 416, one landmark and embedding pass";
-  out["checkin"] = run_pipeline("check-in service (640x480 JPEG, server settings)", frames,
-                                product.checkin_detector, product.checkin_embed, args.threads);
+  out["checkin"] =
+      run_pipeline("check-in service (640x480 JPEG, server settings)", frames,
+                   product.checkin_detector, product.kiosk_embed(product.model), args.threads);
   out["checkin"]["input"] = "640x480 JPEG, CheckinSettings::checkin_detector and checkin_embed";
   out["enrol"] = run_pipeline("enrol (original photo, SSD, single passes)", originals,
                               product.enrol_detector, single, args.threads);

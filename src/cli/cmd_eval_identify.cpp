@@ -83,7 +83,7 @@ vision::EmbedOptions checkin_embed_option(const EvalIdentifyArgs& args,
   if (args.checkin_embed == "fastest") return vision::EmbedOptions::fastest();
   if (args.checkin_embed == "flip") return {false, false, true};
   if (args.checkin_embed == "full") return vision::EmbedOptions{};
-  return product.checkin_embed;
+  return product.kiosk_embed(vision::recognizer_model(args.model).id);
 }
 
 // The benchmark embeds every photo the same way (the most accurate embedding,

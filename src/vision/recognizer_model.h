@@ -34,6 +34,9 @@ struct RecognizerModel {
   // Enrolment refuses a face this near a different enrolled person
   // (a likely duplicate registration) unless told otherwise.
   float duplicate_threshold;
+  // Whether averaging the kiosk frame's embedding with its mirror image's
+  // pays for its extra pass with this model (measured, see the .cpp).
+  bool kiosk_flip_average;
   // p(T) of the check-in pipeline, ascending in distance, measured by
   // `facecheck eval-identify --checkin-pipeline` (see open_set_threshold.h).
   std::span<const PairFmrPoint> pair_fmr;

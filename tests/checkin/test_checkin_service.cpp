@@ -226,8 +226,8 @@ TEST_F(CheckinServiceTest, ThresholdFollowsEventSizeUnlessSet) {
 // that attendee in (by the dlib template) after the in-place migration; a
 // new photo adds an ArcFace template and both models are searched.
 TEST(CheckinUpgrade, AnEventEnrolledBeforeTheUpgradeKeepsCheckingIn) {
-  if (!std::filesystem::exists(facecheck::testing::data_dir() / "README.md"))
-    GTEST_SKIP() << "shared data not found";
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
   facecheck::testing::TempDir dir("upgrade");
   const auto path = dir.path() / "facecheck.db";
   const storage::Timestamp now = 1'800'000'000;

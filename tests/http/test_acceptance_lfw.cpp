@@ -219,16 +219,15 @@ TEST_F(LfwAcceptance, OpenSetCheckIn) {
             << " photos: " << people_right << "/" << people_probed << " ("
             << 100.0 * people_right / people_probed << "%), as someone else: " << people_wrong
             << "\n";
-  // Issue 3: at least 95% checked in as the right person, at most 1% as
-  // someone else -- counted per attendee (above) and, for the wrong ones,
-  // also per photo. Per photo, the default threshold (FPIR <= 1% for 50
-  // templates, 0.494) gets about 90% of this set: one template taken years
-  // before the photo is the network's limit (docs/identification.md); this
-  // bound guards that figure against regressions.
-  EXPECT_GE(people_right, 0.95 * people_probed);
-  EXPECT_LE(people_wrong, 0.01 * people_probed);
-  EXPECT_LE(wrong, 0.01 * static_cast<double>(kEnrolled * kProbesPerPerson));
-  EXPECT_GE(right, 0.88 * static_cast<double>(kEnrolled * kProbesPerPerson));
+  // Issue 8 (ArcFace, the default model): at least 98% of attendees checked
+  // in as themselves, none as someone else. Per photo, the default
+  // threshold for 50 templates misses about 2% of single LFW photos taken
+  // years apart (docs/identification.md); the per-photo bound guards that
+  // figure against regressions, and no photo may check in someone else.
+  EXPECT_GE(people_right, 0.98 * people_probed);
+  EXPECT_EQ(people_wrong, 0);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GE(right, 0.95 * static_cast<double>(kEnrolled * kProbesPerPerson));
 
   // Strangers: people.tsv identities not enrolled, every k-th one in file
   // order, first photo each.
@@ -252,7 +251,9 @@ TEST_F(LfwAcceptance, OpenSetCheckIn) {
       continue;
     }
     if (!r.central_found) ++stranger_no_face;
-    if (r.central_distance) stranger_distances.push_back(*r.central_distance);
+    // A kiosk sees a distance only for a face it checked in, never for a miss.
+    if (r.central_distance && r.central_person == 0)
+      stranger_distances.push_back(*r.central_distance);
     if (r.central_person != 0) {
       ++stranger_accepted;
       std::cout << "[lfw] STRANGER ACCEPTED: " << strangers[i].photo.filename().string()
