@@ -2,6 +2,7 @@
 import { byId, el, busy, replaceChildren, confirmDialog } from './dom.js';
 import { formatDateTime } from './format.js';
 import { importReport } from './import-report.js';
+import { enrolmentCell } from './enrol-report.js';
 
 const PERSON_FIELDS = ['name', 'organisation', 'title', 'email', 'phone', 'external_id'];
 const fieldInput = (field) => byId(`attendee-${field.replace('_', '-')}`);
@@ -32,13 +33,12 @@ export function initAttendees(ctx, { onEnrol, onLoaded }) {
 
   function rowFor(a) {
     const id = personId(a);
-    const enrolled = (a.template_count ?? 0) > 0 || a.enrolled === true;
+    const face = enrolmentCell(a);
     return el('tr', { dataset: { testid: 'attendee-row', personId: String(id), checkedIn: String(Boolean(a.checked_in_at)) } },
       el('th', { scope: 'row' }, a.name),
       el('td', {}, a.organisation || ''),
       el('td', {}, a.title || ''),
-      el('td', { class: enrolled ? 'ok' : 'muted' },
-        enrolled ? `✓ ${a.template_count ?? ''}`.trim() : 'not enrolled'),
+      el('td', { class: face.cls, title: face.title, dataset: { testid: 'attendee-face' } }, face.text),
       el('td', { dataset: { testid: 'attendee-checked-in' } },
         a.checked_in_at ? formatDateTime(a.checked_in_at) : '—'),
       el('td', { class: 'actions' },

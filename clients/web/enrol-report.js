@@ -70,3 +70,17 @@ export function enrolReport(outcome) {
   return { ok: false, kind: 'error', title: 'Not enrolled', message, reasons: [],
     quality: [], canOverride: false, faceCount: 0, hint: '' };
 }
+
+// The attendee list's "Face" cell: enrolled or not, and whether the face
+// templates are all of an older recognition model (needs_new_photo): such a
+// guest still checks in, but is missed far more often until re-enrolled.
+export function enrolmentCell(attendee) {
+  const count = attendee?.template_count ?? 0;
+  if (!(count > 0 || attendee?.enrolled === true)) return { text: 'not enrolled', cls: 'muted', title: '' };
+  if (attendee?.needs_new_photo === true) {
+    return { text: `✓ ${count} · new photo advised`, cls: 'warn',
+      title: `Enrolled with an older recognition model (${(attendee.template_models ?? []).join(', ')}): ` +
+        'enrol a new photo, or run facecheck admin reembed if photos are stored.' };
+  }
+  return { text: `✓ ${count || ''}`.trim(), cls: 'ok', title: '' };
+}

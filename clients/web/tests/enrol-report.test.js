@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { enrolReport, qualityRows, SECOND_PHOTO_HINT } from '../enrol-report.js';
+import { enrolReport, enrolmentCell, qualityRows, SECOND_PHOTO_HINT } from '../enrol-report.js';
 import { ApiError } from '../api.js';
 
 const quality = (reasons = []) => ({
@@ -70,4 +70,15 @@ test('other failures are plain errors', () => {
   assert.equal(r.kind, 'error');
   assert.equal(r.message, 'The server could not be reached');
   assert.deepEqual(qualityRows(null), []);
+});
+
+test('the attendee list flags templates of an older model only', () => {
+  assert.deepEqual(enrolmentCell({ template_count: 0, enrolled: false }),
+    { text: 'not enrolled', cls: 'muted', title: '' });
+  assert.deepEqual(enrolmentCell({ template_count: 2, template_models: ['arcface-fp-512'], needs_new_photo: false }),
+    { text: '✓ 2', cls: 'ok', title: '' });
+  const old = enrolmentCell({ template_count: 1, template_models: ['dlib-resnet34-128'], needs_new_photo: true });
+  assert.equal(old.cls, 'warn');
+  assert.match(old.text, /new photo/);
+  assert.match(old.title, /dlib-resnet34-128/);
 });
