@@ -31,16 +31,18 @@ inline Lanes load(const float* p) {
 // (the dimensions in use) are multiples of 16, and any tail is summed plainly.
 inline float dot(const float* a, const float* b, size_t dim) {
   Lanes s0{}, s1{}, s2{}, s3{};
-  size_t j = 0;
-  for (; j + 16 <= dim; j += 16) {
-    s0 += load(a + j) * load(b + j);
-    s1 += load(a + j + 4) * load(b + j + 4);
-    s2 += load(a + j + 8) * load(b + j + 8);
-    s3 += load(a + j + 12) * load(b + j + 12);
+  const size_t blocks = dim / 16;
+  for (size_t k = 0; k < blocks; ++k) {
+    const float* pa = a + 16 * k;
+    const float* pb = b + 16 * k;
+    s0 += load(pa) * load(pb);
+    s1 += load(pa + 4) * load(pb + 4);
+    s2 += load(pa + 8) * load(pb + 8);
+    s3 += load(pa + 12) * load(pb + 12);
   }
   const Lanes s = (s0 + s1) + (s2 + s3);
   float sum = (s[0] + s[1]) + (s[2] + s[3]);
-  for (; j < dim; ++j) sum += a[j] * b[j];
+  for (size_t j = 16 * blocks; j < dim; ++j) sum += a[j] * b[j];
   return sum;
 }
 
