@@ -51,6 +51,7 @@ struct EvalIdentifyArgs {
   std::vector<size_t> event_sizes;  // random events of these sizes at the server's default
   size_t events = 100;
   std::string model;
+  std::string metric;
 };
 
 // How one kind of photo (enrolled template or searched probe) is embedded.
@@ -195,7 +196,8 @@ void run_eval_identify(const EvalIdentifyArgs& args) {
 
   if (embeddings_file.is_open())
     identify_report::write_embeddings(embeddings_file, args.embeddings_out, protocol, embeddings);
-  const auto distances = eval::search_distances(protocol, embeddings, card.metric);
+  const auto distances =
+      eval::search_distances(protocol, embeddings, chosen_metric(args.metric, card.id));
   const auto scored = eval::score_protocol(protocol, distances);
   const auto report =
       eval::evaluate_identification(scored.mated, scored.nonmated, scored.impostor,
@@ -322,6 +324,7 @@ void add_eval_identify_command(CLI::App& app) {
                   "mirror-averaged landmarks) instead of the product's setting")
       ->check(CLI::IsMember({"fastest", "flip", "full"}));
   add_model_option(*cmd, args->model);
+  add_metric_option(*cmd, args->metric);
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--embeddings-out", args->embeddings_out,

@@ -33,6 +33,7 @@ struct EvalPairsArgs {
   bool no_mirror_landmarks = false;
   std::string errors;  // TSV of the pairs each fold got wrong
   std::string model;
+  std::string metric;
 };
 
 struct PairRow {
@@ -136,9 +137,10 @@ void run_eval_pairs(const EvalPairsArgs& args) {
 
   std::vector<eval::ScoredPair> scored;
   for (const auto& r : rows)
-    scored.push_back({vision::embedding_distance(faces[index[r.a]].embedding,
-                                                 faces[index[r.b]].embedding, card.metric),
-                      r.same, r.fold});
+    scored.push_back(
+        {vision::embedding_distance(faces[index[r.a]].embedding, faces[index[r.b]].embedding,
+                                    chosen_metric(args.metric, card.id)),
+         r.same, r.fold});
   const auto report = eval::evaluate_verification(scored, card.match_threshold);
 
   if (!args.errors.empty()) write_errors(args.errors, rows, index, faces, scored, report);
@@ -209,6 +211,7 @@ void add_eval_pairs_command(CLI::App& app) {
   cmd->add_option("--errors", args->errors,
                   "Write the misclassified pairs (at each fold's threshold) to this TSV");
   add_model_option(*cmd, args->model);
+  add_metric_option(*cmd, args->metric);
   cmd->add_option("--threads", args->threads, "Worker threads, one engine each")
       ->check(CLI::Range(1, 64));
   cmd->callback([args] { run_eval_pairs(*args); });

@@ -4,6 +4,9 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
+
+#include "vision/face_types.h"
 
 namespace facecheck::cli {
 
@@ -19,6 +22,11 @@ void add_reembed_command(CLI::App& admin);
 // Adds `--model ID` (a recognition model id, vision/recognizer_model.h;
 // default: the default model) writing into `model`.
 CLI::Option* add_model_option(CLI::App& cmd, std::string& model);
+// Adds `--metric euclidean|cosine` (benchmarks only: how to compare the
+// model's embeddings; empty = the model's own metric).
+CLI::Option* add_metric_option(CLI::App& cmd, std::string& metric);
+// The metric `--metric` chose, or the model's own.
+vision::ScoreMetric chosen_metric(const std::string& metric, std::string_view model);
 
 // Thrown by a command for a user error (bad file, no face): main prints the
 // message and exits with `exit_code`, without a stack of noise.

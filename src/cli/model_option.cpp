@@ -20,4 +20,17 @@ CLI::Option* add_model_option(CLI::App& cmd, std::string& model) {
       });
 }
 
+CLI::Option* add_metric_option(CLI::App& cmd, std::string& metric) {
+  return cmd
+      .add_option("--metric", metric,
+                  "Compare embeddings by euclidean or cosine distance (default: the model's own)")
+      ->check(CLI::IsMember({"euclidean", "cosine"}));
+}
+
+vision::ScoreMetric chosen_metric(const std::string& metric, std::string_view model) {
+  if (metric == "cosine") return vision::ScoreMetric::Cosine;
+  if (metric == "euclidean") return vision::ScoreMetric::Euclidean;
+  return vision::recognizer_model(model).metric;
+}
+
 }  // namespace facecheck::cli

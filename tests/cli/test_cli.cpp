@@ -93,6 +93,8 @@ TEST(Cli, EmbedWholeMatchesFaceApiReference) {
   EXPECT_NEAR(n2, 1.0, 1e-3);
   EXPECT_NE(
       run_cli("embed --model nope " + data("conformance/face-api/images/face1.png")).exit_code, 0);
+  // Benchmarks may choose the metric; an unknown one is refused.
+  EXPECT_NE(run_cli("eval-pairs --pairs x --images y --metric manhattan").exit_code, 0);
 
   const auto lm = run_cli("landmarks --whole " + data("conformance/face-api/images/face1.png"));
   ASSERT_EQ(lm.exit_code, 0);
