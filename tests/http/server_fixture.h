@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -101,5 +102,36 @@ inline std::string imgtools_file(const std::string& name) {
 
 // Status of a response, or -1 when the request failed outright.
 inline int status_of(const httplib::Result& r) { return r ? r->status : -1; }
+
+// One server per test suite, started before its first test and stopped
+// after its last, with a fresh client and the admin's headers per test.
+// `Suite` names the server's flags: `static std::vector<std::string>
+// server_args()`. A suite's own SetUp calls SharedServerTest::SetUp first.
+template <class Suite>
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new ServerProcess(Suite::server_args()); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    REQUIRE_MODELS();
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    http_ = server_->client();
+    admin_ = bearer(server_->admin_key());
+  }
+
+  httplib::Result post_json(const std::string& path, const nlohmann::json& body) {
+    return http_->Post(path, admin_, body.dump(), "application/json");
+  }
+  httplib::Result patch_json(const std::string& path, const nlohmann::json& body) {
+    return http_->Patch(path, admin_, body.dump(), "application/json");
+  }
+
+  static inline ServerProcess* server_ = nullptr;
+  std::unique_ptr<httplib::Client> http_;
+  httplib::Headers admin_;
+};
 
 }  // namespace facecheck::testing

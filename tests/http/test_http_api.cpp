@@ -11,28 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-class HttpApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--kiosk-rps", "3", "--http-threads", "8", "--max-streams", "2"});
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    REQUIRE_MODELS();
-    ASSERT_TRUE(server_->ok()) << server_->error();
-    http_ = server_->client();
-    admin_ = bearer(server_->admin_key());
+class HttpApi : public SharedServerTest<HttpApi> {
+ public:
+  static std::vector<std::string> server_args() {
+    return {"--kiosk-rps", "3", "--http-threads", "8", "--max-streams", "2"};
   }
 
-  httplib::Result post_json(const std::string& path, const json& body) {
-    return http_->Post(path, admin_, body.dump(), "application/json");
-  }
-  httplib::Result patch_json(const std::string& path, const json& body) {
-    return http_->Patch(path, admin_, body.dump(), "application/json");
-  }
+ protected:
   // An event open for check-in now.
   int64_t create_event(const std::string& name) {
     const auto now = static_cast<int64_t>(std::time(nullptr));
@@ -53,10 +38,6 @@ class HttpApi : public ::testing::Test {
   int64_t people_total() {
     return body_json(http_->Get("/api/v1/people?limit=1", admin_)).value("total", int64_t{-1});
   }
-
-  static inline ServerProcess* server_ = nullptr;
-  std::unique_ptr<httplib::Client> http_;
-  httplib::Headers admin_;
 };
 
 TEST_F(HttpApi, HealthzNeedsNoCredentials) {

@@ -20,27 +20,12 @@ std::string error_field(const httplib::Result& r) {
   return details.is_object() ? details.value("field", "") : "";
 }
 
-class HttpLimits : public ::testing::Test {
- protected:
+class HttpLimits : public SharedServerTest<HttpLimits> {
+ public:
   // A 1 MiB body limit keeps the memory checks far from the noise.
-  static void SetUpTestSuite() { server_ = new ServerProcess({"--max-body-mb", "1"}); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    REQUIRE_MODELS();
-    ASSERT_TRUE(server_->ok()) << server_->error();
-    http_ = server_->client();
-    admin_ = bearer(server_->admin_key());
-  }
+  static std::vector<std::string> server_args() { return {"--max-body-mb", "1"}; }
 
-  httplib::Result post_json(const std::string& path, const json& body) {
-    return http_->Post(path, admin_, body.dump(), "application/json");
-  }
-  httplib::Result patch_json(const std::string& path, const json& body) {
-    return http_->Patch(path, admin_, body.dump(), "application/json");
-  }
+ protected:
   // A raw GET /healthz with `count` extra headers of `size` bytes each.
   static std::string healthz_with_headers(size_t count, size_t size) {
     std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
@@ -56,10 +41,6 @@ class HttpLimits : public ::testing::Test {
     EXPECT_TRUE(server->ok()) << server->error();
     return server;
   }
-
-  static inline ServerProcess* server_ = nullptr;
-  std::unique_ptr<httplib::Client> http_;
-  httplib::Headers admin_;
 };
 
 // ---- Finding 3: the number and size of request headers are capped ----

@@ -11,19 +11,11 @@ namespace {
 
 using nlohmann::json;
 
-class HttpSecurity : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess({"--log-level", "info"}); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    REQUIRE_MODELS();
-    ASSERT_TRUE(server_->ok()) << server_->error();
-    http_ = server_->client();
-  }
+class HttpSecurity : public SharedServerTest<HttpSecurity> {
+ public:
+  static std::vector<std::string> server_args() { return {"--log-level", "info"}; }
 
+ protected:
   // Sends one raw request line (bytes as given, nothing escaped) and returns
   // the response.
   static std::string raw_get(const std::string& target) {
@@ -42,9 +34,6 @@ class HttpSecurity : public ::testing::Test {
     }
     return log;
   }
-
-  static inline ServerProcess* server_ = nullptr;
-  std::unique_ptr<httplib::Client> http_;
 };
 
 // ---- Finding 11: control characters never reach the log raw ----
