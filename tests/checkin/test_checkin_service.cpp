@@ -1,9 +1,8 @@
 // The check-in domain on the real engine and a real (in-memory) SQLite store.
-#include <bit>
-
 #include "checkin/checkin_service.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_db.h"
+#include "storage/store_internal.h"
 #include "test_support.h"
 
 using namespace facecheck;
@@ -239,11 +238,7 @@ TEST(CheckinUpgrade, AnEventEnrolledBeforeTheUpgradeKeepsCheckingIn) {
         dlib.analyze(vision::decode_image(photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg")),
                      old_settings.enrol_detector, {}, old_settings.enrol_embed);
     ASSERT_EQ(faces.size(), 1u);
-    storage::Bytes blob;
-    for (float v : faces[0].embedding) {
-      const auto bits = std::bit_cast<std::uint32_t>(v);
-      for (int shift = 0; shift < 32; shift += 8) blob.push_back(uint8_t(bits >> shift));
-    }
+    const storage::Bytes blob = storage::internal::encode_embedding(faces[0].embedding);
     storage::Database db(path.string());
     storage::Transaction tx(db);
     db.exec(storage::migrations()[0].sql);

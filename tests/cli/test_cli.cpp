@@ -315,3 +315,34 @@ TEST(Cli, ReembedRecomputesTemplatesFromStoredPhotos) {
   EXPECT_EQ(
       last_json_line(run_cli("admin reembed --data " + dir.path().string()).out)["reembedded"], 0);
 }
+
+// A stored photo in which no face is found is reported, and its template is
+// left as it was; the command exits non-zero.
+TEST(Cli, ReembedReportsPhotosItCannotUse) {
+  REQUIRE_DATA();
+  REQUIRE_MODELS();
+  facecheck::testing::TempDir dir("reembed-fail");
+  facecheck::storage::Id person = 0;
+  {
+    auto store = facecheck::storage::Store::open(dir.path() / "facecheck.db");
+    facecheck::storage::Person p;
+    p.name = "Nobody";
+    person = store.create_person(p).id;
+    const std::string white =
+        facecheck::testing::read_bytes(data("conformance/face-api/images/white.png"));
+    facecheck::storage::FaceTemplate t;
+    t.person_id = person;
+    t.model = "dlib-resnet34-128";
+    t.embedding.assign(128, 0.05f);
+    store.add_template(t, facecheck::storage::Bytes(white.begin(), white.end()));
+  }
+  const auto r = run_cli("admin reembed --data " + dir.path().string());
+  EXPECT_NE(r.exit_code, 0);
+  const auto report = last_json_line(r.out);
+  EXPECT_EQ(report["reembedded"], 0);
+  ASSERT_EQ(report["failed"].size(), 1u);
+  EXPECT_EQ(report["failed"][0]["person_id"], person);
+  EXPECT_NE(report["failed"][0]["problem"].get<std::string>().find("no face"), std::string::npos);
+  auto store = facecheck::storage::Store::open(dir.path() / "facecheck.db");
+  EXPECT_EQ(store.list_templates(person).at(0).model, "dlib-resnet34-128");
+}

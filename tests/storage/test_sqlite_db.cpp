@@ -1,11 +1,11 @@
 // The SQLite wrapper and the schema migrations.
 #include <sys/stat.h>
 
-#include <bit>
 #include <memory>
 
 #include "storage/migrations.h"
 #include "storage/sqlite_db.h"
+#include "storage/store_internal.h"
 #include "store_test_support.h"
 
 using namespace facecheck::storage;
@@ -169,10 +169,9 @@ TEST(Migrations, Version1TemplatesBecomeDlibTemplates) {
     db.exec(migrations()[0].sql);
     db.exec("PRAGMA user_version = 1");
     db.exec("INSERT INTO people (id, name, created_at) VALUES (1, '王芳', 1)");
-    for (int i = 0; i < 128; ++i) {
-      const auto bits = std::bit_cast<std::uint32_t>(0.01f * i);
-      for (int shift = 0; shift < 32; shift += 8) v1_embedding.push_back(uint8_t(bits >> shift));
-    }
+    facecheck::vision::Embedding values(128);
+    for (int i = 0; i < 128; ++i) values[i] = 0.01f * i;
+    v1_embedding = internal::encode_embedding(values);  // v1 stored the same bytes
     db.prepare(
           "INSERT INTO face_templates (person_id, embedding, label, created_at) VALUES (1, ?, "
           "'front', 2)")
