@@ -74,9 +74,6 @@ void FaceEngine::preload(const std::vector<std::string_view>& also) {
 
 std::string_view FaceEngine::default_model() const { return impl_->default_model; }
 
-FaceRecognizer& FaceEngine::recognizer(std::string_view model) {
-  return impl_->face_recognizer(model);
-}
 
 std::vector<FaceBox> FaceEngine::detect(const cv::Mat& image, const DetectOptions& options) {
   if (options.detector == DetectorKind::Tiny) {

@@ -103,8 +103,6 @@ class FaceEngine {
   void preload(const std::vector<std::string_view>& also = {});
 
   std::string_view default_model() const;
-  // The recognizer of `model` (empty = default), loaded on first use.
-  FaceRecognizer& recognizer(std::string_view model = {});
 
   std::vector<FaceBox> detect(const cv::Mat& image, const DetectOptions& options = {});
   // One pass of the landmark net on `box`.
