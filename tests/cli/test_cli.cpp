@@ -8,37 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/cli_support.h"
 #include "storage/store.h"
 #include "test_support.h"
 #include "vision/face_engine.h"
 #include "vision/image_decoder.h"
 
-namespace {
-
-struct Run {
-  int exit_code;
-  std::string out;
-};
-
-// Runs the binary with `args` (stderr to /dev/null) and captures stdout.
-Run run_cli(const std::string& args) {
-  const std::string cmd = std::string(FACECHECK_BINARY) + " " + args + " 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
-
-std::string data(const std::string& rel) { return (facecheck::testing::data_dir() / rel).string(); }
-
-// The JSON report on the last line of a long-running command's output.
-nlohmann::json last_json_line(const std::string& out) {
-  return nlohmann::json::parse(out.substr(out.rfind("\n{") + 1));
-}
-
-}  // namespace
+using facecheck::testing::data;
+using facecheck::testing::last_json_line;
+using facecheck::testing::run_cli;
 
 TEST(Cli, DetectPrintsTheDocumentedJson) {
   REQUIRE_DATA();
