@@ -8,7 +8,7 @@
 #   @vladmandic/face-api@1.7.15 (MIT): SSD and tiny detectors, 68 landmarks,
 #     dlib ResNet-34 embedding (tfjs weights)
 #   faceplugin-face-recognition-js@0.0.1 (MIT): fr_feature.onnx (512-d
-#     ArcFace-style embedding), fr_detect, fr_landmark, fr_liveness (ONNX)
+#     ArcFace-style embedding), fr_detect, fr_landmark, fr_liveness, fr_eye (ONNX)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -70,6 +70,6 @@ install_package face-api \
 
 install_package faceplugin \
   "sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==" \
-  fr_feature.onnx faceplugin-face-recognition-js 0.0.1 faceplugin-face-recognition-js-0.0.1.tgz \
+  fr_eye.onnx faceplugin-face-recognition-js 0.0.1 faceplugin-face-recognition-js-0.0.1.tgz \
   LICENSE.faceplugin model/fr_feature.onnx model/fr_detect.onnx model/fr_landmark.onnx \
-  model/fr_liveness.onnx
+  model/fr_liveness.onnx model/fr_eye.onnx

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   facecheck::cli::add_eval_detect_command(app);
   facecheck::cli::add_bench_command(app);
   facecheck::cli::add_liveness_commands(app);
+  facecheck::cli::add_track_command(app);
   facecheck::cli::add_serve_command(app);
   facecheck::cli::add_admin_command(app);
   try {
