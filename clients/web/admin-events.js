@@ -7,7 +7,7 @@ import { formatDateTime, filenameFromDisposition } from './format.js';
 const FIELD_IDS = {
   name: 'event-name', venue: 'event-venue', starts: 'event-starts', ends: 'event-ends',
   status: 'event-status', threshold: 'event-threshold', opensBefore: 'event-opens-before',
-  closesAfter: 'event-closes-after',
+  closesAfter: 'event-closes-after', liveness: 'event-liveness',
 };
 
 export function initEvents(ctx) {

@@ -41,6 +41,7 @@ export function initLive(ctx) {
     byId('stat-enrolled').textContent = String(s.enrolled);
     byId('stat-checked-in').textContent = String(s.checked_in);
     byId('stat-not-yet').textContent = String(s.not_yet);
+    byId('stat-liveness-failures').textContent = String(s.liveness_failures);
     renderChart();
     replaceChildren(byId('recent-checkins'), state.recent.length === 0
       ? el('li', { class: 'empty' }, 'No check-ins yet.')

@@ -3,6 +3,7 @@
 import { toLocalInput, fromLocalInput } from './format.js';
 
 export const EVENT_STATUSES = ['draft', 'open', 'closed'];
+export const LIVENESS_POLICIES = ['off', 'passive', 'active'];
 
 // event (from the API, or undefined for a new one) → form field strings.
 export function eventFields(event) {
@@ -15,6 +16,7 @@ export function eventFields(event) {
     starts: toLocalInput(event?.starts_at ?? startDefault),
     ends: toLocalInput(event?.ends_at ?? startDefault + 3 * hour),
     status: event?.status ?? 'draft',
+    liveness: event?.liveness ?? 'off',
     threshold: event?.match_threshold == null ? '' : String(event.match_threshold),
     opensBefore: String(event?.checkin_opens_before_min ?? 60),
     closesAfter: String(event?.checkin_closes_after_min ?? 30),
@@ -45,6 +47,8 @@ export function eventPayload(fields) {
   }
   const status = EVENT_STATUSES.includes(fields.status) ? fields.status : null;
   if (!status) errors.push({ field: 'status', message: 'Choose draft, open or closed' });
+  const liveness = LIVENESS_POLICIES.includes(fields.liveness) ? fields.liveness : null;
+  if (!liveness) errors.push({ field: 'liveness', message: 'Choose off, passive or active' });
   let threshold = null;
   const thresholdText = String(fields.threshold ?? '').trim();
   if (thresholdText !== '') {
@@ -62,6 +66,7 @@ export function eventPayload(fields) {
     starts_at: startsAt,
     ends_at: endsAt,
     status,
+    liveness,
     match_threshold: threshold,
     checkin_opens_before_min: opensBefore,
     checkin_closes_after_min: closesAfter,

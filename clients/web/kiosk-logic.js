@@ -8,7 +8,8 @@ export const ALREADY_MS = 3000;
 
 // When several people are in frame, the most important news wins: a new
 // check-in deserves the welcome card even if someone behind is unknown.
-const PRIORITY = ['checked_in', 'already_checked_in', 'not_recognised', 'too_small'];
+const PRIORITY = ['checked_in', 'already_checked_in', 'liveness_failed', 'liveness_mismatch',
+  'not_recognised', 'too_small'];
 
 function names(faces, lang) {
   return faces.map((f) => f.person?.name).filter(Boolean).join(translate(lang, 'listSeparator'));
@@ -35,6 +36,11 @@ export function describeCheckin(response, lang, { quiet = () => false } = {}) {
       return { kind: 'already', title: names(matching, lang),
         text: translate(lang, 'already', { name: names(matching, lang) }),
         detail: '', people, holdMs: ALREADY_MS };
+    case 'liveness_failed':
+    case 'liveness_mismatch':
+      return { kind: 'liveness', title: '',
+        text: translate(lang, status === 'liveness_failed' ? 'livenessFailed' : 'livenessMismatch'),
+        detail: '', people: [], holdMs: 0 };
     case 'not_recognised':
       return { kind: 'not_recognised', title: '', text: translate(lang, 'notRecognised'),
         detail: '', people: [], holdMs: 0 };
@@ -55,6 +61,15 @@ export function describeError(error, lang, failures = 1) {
   const code = error?.code ?? '';
   if (status === 0) {
     return { kind: 'offline', text: translate(lang, 'offline'), retryMs: backoffMs(failures),
+      fatal: false };
+  }
+  // Liveness refusals are about the guest, not the kiosk's token.
+  if (code === 'liveness_locked') {
+    return { kind: 'liveness', text: translate(lang, 'livenessLocked'), retryMs: 30000,
+      fatal: false };
+  }
+  if (code === 'liveness_required' || code === 'liveness_proof_invalid') {
+    return { kind: 'liveness', text: translate(lang, 'challengeFailed'), retryMs: 1000,
       fatal: false };
   }
   if (status === 401 || status === 403) {

@@ -7,6 +7,9 @@ import { startCamera, stopStream, captureJpeg, cameraErrorKey } from './camera.j
 import { scaleBox, clipToView } from './box-scaling.js';
 import { createFrameScheduler } from './frame-scheduler.js';
 import {
+  createChallengeRunner, CHALLENGE_FRAME_MS, ACTION_GLYPHS, ACTION_KEYS,
+} from './kiosk-challenge.js';
+import {
   describeCheckin, describeError, boxTone, createStreak, createRecentMemory, tokenFromHash,
 } from './kiosk-logic.js';
 import { translate, pickLanguage, otherLanguage, STRINGS } from './i18n.js';
@@ -24,7 +27,8 @@ const els = {
   lang: $('lang-toggle'), welcome: $('welcome'), greeting: $('welcome-greeting'),
   name: $('welcome-name'), detail: $('welcome-detail'), status: $('status-message'),
   tokenPanel: $('token-panel'), tokenForm: $('token-form'), tokenInput: $('token-input'),
-  tokenHelp: $('token-help'),
+  tokenHelp: $('token-help'), challenge: $('challenge'), challengeGlyph: $('challenge-glyph'),
+  challengeText: $('challenge-text'), challengeStep: $('challenge-step'),
 };
 
 const storage = safeStorage();
@@ -32,6 +36,7 @@ let lang = knownLanguage(storage.get(LANG_KEY)) || pickLanguage(navigator.langua
   ? navigator.languages : [navigator.language]);
 let api = null;
 let eventId = null;
+let challenges = null; // set when the event asks for an active liveness challenge
 let stream = null;
 let connectFailures = 0;
 let retryTimer = null;
@@ -146,7 +151,21 @@ function drawBoxes(response) {
 
 // ---- the loop -------------------------------------------------------------
 
+const capture = () => captureJpeg(els.video, els.capture, { maxWidth: 640, quality: 0.8 });
+
+function showChallenge(step) {
+  els.challenge.hidden = !step;
+  if (!step) return;
+  els.challengeGlyph.textContent = ACTION_GLYPHS[step.action] || '';
+  const key = step.reason === 'not_frontal' ? 'challengeFaceCamera' : ACTION_KEYS[step.action];
+  els.challengeText.textContent = key ? t(key) : '';
+  els.challengeStep.textContent = t('challengeStep', { step: step.done + 1, of: step.of });
+  els.challenge.dataset.action = step.action || '';
+}
+
+// Active liveness: the runner's step replaces the plain check-in frame.
 async function sendFrame() {
+  if (challenges) return { challengeStep: await challenges.step() };
   const blob = await captureJpeg(els.video, els.capture, { maxWidth: 640, quality: 0.8 });
   if (!blob) return null; // the camera has not produced a frame yet
   const form = new FormData();
@@ -154,8 +173,31 @@ async function sendFrame() {
   return api.post(`/events/${eventId}/checkin`, { body: form, timeoutMs: REQUEST_TIMEOUT_MS });
 }
 
+function handleChallengeStep(step) {
+  if (!step) return undefined;
+  if (step.kind === 'prompt') {
+    showChallenge(step);
+    return CHALLENGE_FRAME_MS;
+  }
+  showChallenge(null);
+  if (step.kind === 'failed') {
+    setStatus('liveness', () => t('challengeFailed'));
+    return 1500;
+  }
+  if (step.kind === 'checkin') return handleOutcome({ ok: true, value: step.response });
+  setStatus('idle', () => t('idle'));
+  return undefined;
+}
+
 function handleOutcome(outcome) {
-  if (!outcome.ok) return handleFailure(outcome.error, outcome.failures);
+  if (!outcome.ok) {
+    challenges?.reset();
+    showChallenge(null);
+    return handleFailure(outcome.error, outcome.failures);
+  }
+  if (outcome.value && 'challengeStep' in outcome.value) {
+    return handleChallengeStep(outcome.value.challengeStep);
+  }
   const response = outcome.value;
   if (!response) return undefined;
   setState('running');
@@ -207,6 +249,8 @@ async function connect(token) {
   try {
     const me = await api.get('/kiosk/me');
     eventId = me?.kiosk?.event_id ?? me?.event?.id;
+    challenges = me?.event?.liveness === 'active'
+      ? createChallengeRunner({ api, eventId, capture, timeoutMs: REQUEST_TIMEOUT_MS }) : null;
     const name = me?.event?.name || 'facecheck';
     els.eventName.textContent = name;
     document.title = `${name} · facecheck`;

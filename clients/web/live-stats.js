@@ -17,6 +17,7 @@ export function normaliseStats(raw) {
     enrolled: n(raw?.enrolled),
     checked_in: checkedIn,
     not_yet: raw?.not_yet != null ? n(raw.not_yet) : Math.max(0, registered - checkedIn),
+    liveness_failures: n(raw?.liveness_failures),
     per_10_minutes: buckets
       .map((b) => ({ start: n(b?.start), count: n(b?.count) }))
       .sort((a, b) => a.start - b.start),

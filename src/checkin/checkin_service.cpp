@@ -1,8 +1,10 @@
 #include "checkin/checkin_service.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "vision/face_json.h"
+#include "vision/liveness_detector.h"
 
 namespace facecheck::checkin {
 namespace {
@@ -24,6 +26,19 @@ json person_json(const storage::Person& p) {
   return {{"id", p.id}, {"name", p.name}, {"organisation", p.organisation}, {"title", p.title}};
 }
 
+// The face on the check-in frame is the one that passed the challenge.
+bool matches_proof(const LivenessProof& proof, const vision::Embedding& face) {
+  const auto& card = vision::recognizer_model(proof.model);
+  return !face.empty() &&
+         vision::embedding_distance(proof.embedding, face, card.metric) <= card.match_threshold;
+}
+
+json active_evidence(const LivenessProof& proof) {
+  json actions = json::array();
+  for (auto a : proof.actions) actions.push_back(vision::face_action_name(a));
+  return {{"method", "active"}, {"actions", actions}, {"passive_score", proof.passive_score}};
+}
+
 json boxes_json(const std::vector<vision::FaceAnalysis>& faces) {
   json boxes = json::array();
   for (const auto& f : faces) boxes.push_back(vision::box_json(f.detection.box));
@@ -38,7 +53,8 @@ CheckinService::CheckinService(storage::Store& store, EnginePool& engines, Check
       engines_(engines),
       settings_(std::move(settings)),
       clock_(clock ? std::move(clock) : [] { return storage::Timestamp(std::time(nullptr)); }),
-      galleries_(store) {}
+      galleries_(store),
+      challenges_(engines, settings_.challenge) {}
 
 cv::Mat CheckinService::decode(std::string_view image) const {
   if (image.empty()) throw DomainError(400, "missing_image", "No image was sent");
@@ -47,6 +63,19 @@ cv::Mat CheckinService::decode(std::string_view image) const {
   } catch (const vision::ImageError& e) {
     throw DomainError(status_for(e), e.code_name(), e.what());
   }
+}
+
+LivenessProof CheckinService::redeem_proof(storage::Id event_id,
+                                           std::optional<storage::Id> kiosk_id,
+                                           const std::string& token) {
+  if (token.empty())
+    throw DomainError(403, "liveness_required",
+                      "This event checks liveness: complete the challenge first");
+  auto proof = challenges_.redeem(token, event_id, kiosk_id);
+  if (!proof)
+    throw DomainError(403, "liveness_proof_invalid",
+                      "The liveness proof is unknown, used or expired: take the challenge again");
+  return *proof;
 }
 
 CheckinService::Threshold CheckinService::threshold_for(
@@ -156,10 +185,14 @@ struct ModelMatch {
 }  // namespace
 
 json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
-                              std::string_view image) {
+                              std::string_view image, const std::string& liveness_proof) {
   const storage::Event event = store_.get_event(event_id);
   require_checkin_open(event);
   const cv::Mat frame = decode(image);
+  const bool passive = event.liveness == storage::LivenessPolicy::kPassive;
+  std::optional<LivenessProof> proof;
+  if (event.liveness == storage::LivenessPolicy::kActive)
+    proof = redeem_proof(event_id, kiosk_id, liveness_proof);
   const auto galleries = galleries_.event(event_id);
   // Every model the event's templates use, the default first; an event with
   // no templates yet is still analysed (its faces answer not_recognised).
@@ -168,6 +201,8 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
   struct FrameFace {
     vision::FaceAnalysis analysis;
     std::vector<vision::Embedding> embeddings;  // one per entry of `models`
+    float live_score = -1;                      // passive events only
+    vision::Embedding proof_embedding;          // active: in the proof's model
   };
   auto faces = engines_.run([&](vision::FaceEngine& engine) {
     auto found = engine.analyze(frame, settings_.checkin_detector, {},
@@ -175,11 +210,21 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
     if (found.size() > settings_.max_faces_per_frame) found.resize(settings_.max_faces_per_frame);
     std::vector<FrameFace> out;
     for (auto& f : found) {
-      FrameFace face{std::move(f), {}};
+      FrameFace face{std::move(f), {}, -1, {}};
       face.embeddings.push_back(face.analysis.embedding);
       for (size_t m = 1; m < models.size(); ++m)
-        face.embeddings.push_back(engine.embed_face(frame, face.analysis.landmarks,
-                                                    settings_.kiosk_embed(models[m])));
+        face.embeddings.push_back(
+            engine.embed_face(frame, face.analysis.landmarks, settings_.kiosk_embed(models[m])));
+      if (passive) face.live_score = engine.live_probability(frame, face.analysis.detection.box);
+      if (proof) {
+        const auto same = std::find(models.begin(), models.end(), proof->model);
+        face.proof_embedding =
+            same != models.end()
+                ? face.embeddings[size_t(same - models.begin())]
+                : engine.embed_face(
+                      frame, face.analysis.landmarks,
+                      settings_.kiosk_embed(vision::recognizer_model(proof->model).id));
+      }
       out.push_back(std::move(face));
     }
     return out;
@@ -189,6 +234,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
   for (std::string_view model : models)
     policies.push_back(threshold_for(event, templates, vision::recognizer_model(model)));
   json results = json::array();
+  bool proof_used = false;  // a proof checks in one face, the one that earned it
   for (const auto& frame_face : faces) {
     const vision::FaceAnalysis& face = frame_face.analysis;
     json r = {{"box", vision::box_json(face.detection.box)}, {"score", face.detection.score}};
@@ -214,7 +260,25 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
       results.push_back(r);
       continue;
     }
+    if (passive && frame_face.live_score < vision::kDefaultLiveThreshold) {
+      r["status"] = "liveness_failed";
+      r["message"] = "Liveness check failed: look at the camera yourself, not at a photo";
+      r["live_score"] = frame_face.live_score;
+      challenges_.note_failure(event_id, kiosk_id);
+      results.push_back(r);
+      continue;
+    }
+    if (proof && (proof_used || !matches_proof(*proof, frame_face.proof_embedding))) {
+      r["status"] = "liveness_mismatch";
+      r["message"] = "This face did not take the liveness challenge";
+      results.push_back(r);
+      continue;
+    }
     storage::CheckIn c;
+    c.liveness = passive ? json{{"method", "passive"}, {"score", frame_face.live_score}}
+                 : proof ? active_evidence(*proof)
+                         : json{{"method", "none"}};
+    proof_used = proof_used || proof.has_value();
     c.event_id = event_id;
     c.person_id = best->match.person_id;
     c.checked_in_at = clock_();
@@ -227,6 +291,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
     r["person"] = person_json(person);
     r["distance"] = best->match.distance;
     r["model"] = best->model;
+    r["liveness"] = recorded.check_in.liveness;
     r["checked_in_at"] = recorded.check_in.checked_in_at;
     r["message"] = recorded.already ? "Already checked in" : "Welcome, " + person.name;
     if (!recorded.already)
@@ -236,6 +301,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
                                {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)}});
     results.push_back(r);
   }
+  if (proof && !proof_used) challenges_.note_failure(event_id, kiosk_id);
   json thresholds = json::object();
   for (size_t m = 0; m < models.size(); ++m) thresholds[std::string(models[m])] = policies[m].value;
   return {{"event_id", event_id},
@@ -245,6 +311,18 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
           {"width", frame.cols},
           {"height", frame.rows},
           {"faces", results}};
+}
+
+ChallengeProgress CheckinService::open_challenge(storage::Id event_id,
+                                                 std::optional<storage::Id> kiosk_id) {
+  require_checkin_open(store_.get_event(event_id));
+  return challenges_.open(event_id, kiosk_id);
+}
+
+ChallengeProgress CheckinService::challenge_frame(const std::string& challenge_id,
+                                                  std::optional<storage::Id> kiosk_id,
+                                                  std::string_view image) {
+  return challenges_.submit(challenge_id, kiosk_id, decode(image), image);
 }
 
 void CheckinService::delete_person(storage::Id person_id) {

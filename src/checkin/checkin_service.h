@@ -15,6 +15,7 @@
 #include "checkin/engine_pool.h"
 #include "checkin/galleries.h"
 #include "checkin/live_feed.h"
+#include "checkin/liveness_challenge.h"
 #include "checkin/open_set_threshold.h"
 #include "storage/store.h"
 #include "vision/face_engine.h"
@@ -61,6 +62,7 @@ struct CheckinSettings {
   bool store_photos = false;  // biometric minimisation: embeddings only
   bool enforce_checkin_window = true;
   vision::ImageLimits image_limits;
+  ChallengeSettings challenge;  // active liveness (liveness_challenge.h)
 };
 
 struct EnrolRequest {
@@ -86,9 +88,19 @@ class CheckinService {
   nlohmann::json enrol(const EnrolRequest& request, std::string_view image);
 
   // Checks in every recognised face in the photo for the event. Each face
-  // gets a status: checked_in, already_checked_in, not_recognised, too_small.
+  // gets a status: checked_in, already_checked_in, not_recognised, too_small,
+  // and under the event's liveness policy liveness_failed (passive score too
+  // low) or liveness_mismatch (not the face that passed the challenge). An
+  // active event needs `liveness_proof` from a passed challenge (one face,
+  // once): DomainError liveness_required / liveness_proof_invalid otherwise.
   nlohmann::json check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
-                          std::string_view image);
+                          std::string_view image, const std::string& liveness_proof = {});
+
+  // Active liveness (liveness_challenge.h): a challenge for a kiosk of an
+  // event open for check-in, and one camera frame of it.
+  ChallengeProgress open_challenge(storage::Id event_id, std::optional<storage::Id> kiosk_id);
+  ChallengeProgress challenge_frame(const std::string& challenge_id,
+                                    std::optional<storage::Id> kiosk_id, std::string_view image);
 
   void delete_person(storage::Id person_id);
   void delete_template(storage::Id template_id);
@@ -113,17 +125,21 @@ class CheckinService {
                           const vision::RecognizerModel& model) const;
   const CheckinSettings& settings() const { return settings_; }
   LiveFeed& live_feed() { return feed_; }
+  ChallengeBook& challenges() { return challenges_; }
   storage::Store& store() { return store_; }
 
  private:
   cv::Mat decode(std::string_view image) const;
   void require_checkin_open(const storage::Event& event) const;
+  LivenessProof redeem_proof(storage::Id event_id, std::optional<storage::Id> kiosk_id,
+                             const std::string& token);
 
   storage::Store& store_;
   EnginePool& engines_;
   CheckinSettings settings_;
   Clock clock_;
   Galleries galleries_;
+  ChallengeBook challenges_;
   LiveFeed feed_;
 };
 

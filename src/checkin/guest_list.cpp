@@ -137,6 +137,7 @@ json CheckinService::stats(storage::Id event_id) {
           {"enrolled", s.enrolled},
           {"checked_in", s.checked_in},
           {"not_yet", s.registered - s.checked_in},
+          {"liveness_failures", challenges_.failures(event_id)},
           {"per_10_minutes", buckets}};
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <iostream>
 #include <opencv2/core.hpp>
+#include <sstream>
 #include <thread>
 
 #include "checkin/checkin_service.h"
@@ -16,6 +17,7 @@
 #include "cli/serve_setup.h"
 #include "cli/stop_signals.h"
 #include "http/server.h"
+#include "vision/face_actions.h"
 #include "vision/model_store.h"
 #include "vision/recognizer_model.h"
 
@@ -98,7 +100,29 @@ void wait_for_signal(StopSignals& signals, std::atomic<bool>& done, http::ApiSer
   }
 }
 
-void run_serve(const ServeConfigBuilder& builder) {
+// --test-challenge-actions: every liveness challenge asks for these actions,
+// so a browser test's prepared video can follow them. A server that anyone
+// can predict is not checking liveness, so it takes an explicit opt-in.
+std::vector<vision::FaceAction> test_challenge_actions(const std::string& list) {
+  if (list.empty()) return {};
+  const char* allowed = std::getenv("FACECHECK_ENABLE_TEST_FLAGS");
+  if (!allowed || std::string(allowed) != "1")
+    throw CommandError(
+        "--test-challenge-actions makes liveness predictable; it is refused unless "
+        "FACECHECK_ENABLE_TEST_FLAGS=1 (tests only)");
+  std::vector<vision::FaceAction> actions;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');) {
+    const auto action = vision::parse_face_action(name);
+    if (!action)
+      throw CommandError("--test-challenge-actions: unknown action '" + name +
+                         "' (turn_left, turn_right, nod, blink)");
+    actions.push_back(*action);
+  }
+  return actions;
+}
+
+void run_serve(const ServeConfigBuilder& builder, const std::string& test_actions) {
   const ServeConfig config = builder.build();
   setup_logging(config.log_level);
   // From here on SIGINT/SIGTERM stop the server, whichever thread the
@@ -114,7 +138,12 @@ void run_serve(const ServeConfigBuilder& builder) {
   const fs::path models =
       config.models_dir.empty() ? vision::default_models_dir() : fs::path(config.models_dir);
   checkin::EnginePool engines(models, config.workers, static_cast<size_t>(config.engine_queue));
-  checkin::CheckinService service(store, engines, checkin_settings(config));
+  checkin::CheckinSettings settings = checkin_settings(config);
+  settings.challenge.fixed_actions = test_challenge_actions(test_actions);
+  settings.challenge.model = settings.model;
+  if (!settings.challenge.fixed_actions.empty())
+    spdlog::warn("liveness challenges are fixed by --test-challenge-actions: tests only");
+  checkin::CheckinService service(store, engines, std::move(settings));
   http::ApiServer server(server_options(config), store, service, engines);
   const int port = server.bind();
   const std::string base_url = "http://" + display_host(config.host) + ":" + std::to_string(port);
@@ -141,7 +170,11 @@ void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "Run the HTTP server (API, live feed, web clients)");
   builder->add_options(*cmd);
   cmd->footer(kServeFooter);
-  cmd->callback([builder] { run_serve(*builder); });
+  auto test_actions = std::make_shared<std::string>();
+  cmd->add_option("--test-challenge-actions", *test_actions,
+                  "TESTS ONLY: every liveness challenge asks these actions (comma-separated); "
+                  "refused unless FACECHECK_ENABLE_TEST_FLAGS=1");
+  cmd->callback([builder, test_actions] { run_serve(*builder, *test_actions); });
 }
 
 }  // namespace facecheck::cli

@@ -44,6 +44,16 @@ void apply_status(const json& body, storage::Event& event) {
   event.status = *status;
 }
 
+void apply_liveness(const json& body, storage::Event& event) {
+  const auto text = optional_string(body, "liveness");
+  if (!text) return;
+  const auto policy = storage::parse_liveness_policy(*text);
+  if (!policy)
+    throw HttpError(400, "invalid_field", "Field 'liveness' must be off, passive or active",
+                    {{"field", "liveness"}, {"expected", "off, passive or active"}});
+  event.liveness = *policy;
+}
+
 }  // namespace
 
 json event_json(const storage::Event& e) {
@@ -56,6 +66,7 @@ json event_json(const storage::Event& e) {
           {"checkin_opens_before_min", e.checkin_opens_before_min},
           {"checkin_closes_after_min", e.checkin_closes_after_min},
           {"match_threshold", optional_json(e.match_threshold)},
+          {"liveness", storage::to_string(e.liveness)},
           {"created_at", e.created_at}};
 }
 
@@ -124,6 +135,7 @@ void apply_event_fields(const json& body, storage::Event& e, bool creating) {
   }
   e.venue = optional_string(body, "venue").value_or(e.venue);
   apply_status(body, e);
+  apply_liveness(body, e);
   e.checkin_opens_before_min =
       minutes_field(body, "checkin_opens_before_min", e.checkin_opens_before_min);
   e.checkin_closes_after_min =

@@ -27,7 +27,11 @@ thread_local RequestInfo current;
 std::string route_regex(const std::string& route) {
   static const std::regex placeholder(R"(\{[a-z_]+\})");
   static const std::regex dot(R"(\.)");
-  return std::regex_replace(std::regex_replace(route, dot, R"(\.)"), placeholder, R"(([0-9]+))");
+  // {token}: a random hex token (liveness challenges); any other {name}: an id.
+  static const std::regex token(R"(\{token\})");
+  const std::string escaped = std::regex_replace(route, dot, R"(\.)");
+  return std::regex_replace(std::regex_replace(escaped, token, R"(([0-9a-f]{32}))"), placeholder,
+                            R"(([0-9]+))");
 }
 
 std::string status_message(int status) {

@@ -21,12 +21,20 @@ void hide_near_misses(json& result) {
     if (face.value("status", "") == "not_recognised") face.erase("distance");
 }
 
+// A passed challenge's proof: the X-Liveness-Proof header, or a field of
+// the upload named liveness_proof.
+std::string liveness_proof(const httplib::Request& req, const ImageUpload& upload) {
+  if (req.has_header("X-Liveness-Proof")) return req.get_header_value("X-Liveness-Proof");
+  return upload.text("liveness_proof").value_or("");
+}
+
 void check_in(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id event_id = path_id(req, 1);
   const Caller caller = require_event_access(ctx, req, event_id);
   const ImageUpload upload = read_image_upload(req);
   json result = timed_operation(ctx.metrics, "check_in", [&] {
-    return ctx.service.check_in(event_id, caller.kiosk_id(), upload.image);
+    return ctx.service.check_in(event_id, caller.kiosk_id(), upload.image,
+                                liveness_proof(req, upload));
   });
   ctx.metrics.count_checkin_result(result);
   if (!caller.is_admin()) hide_near_misses(result);

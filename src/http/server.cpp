@@ -56,6 +56,7 @@ void ApiServer::configure() {
   add_attendee_routes(router);
   add_people_routes(router);
   add_checkin_routes(router);
+  add_liveness_routes(router);
   add_kiosk_routes(router);
   add_stream_routes(router);
   if (options_.legacy_routes) add_legacy_routes(router);

@@ -11,7 +11,7 @@ using namespace internal;
 namespace {
 
 constexpr const char* kCheckInColumns =
-    "id, event_id, person_id, checked_in_at, distance, kiosk_id, quality";
+    "id, event_id, person_id, checked_in_at, distance, kiosk_id, quality, liveness";
 
 CheckIn checkin_from_row(const Statement& row) {
   CheckIn c;
@@ -22,6 +22,7 @@ CheckIn checkin_from_row(const Statement& row) {
   c.distance = row.real(4);
   c.kiosk_id = row.optional_int64(5);
   c.quality = decode_json(row.text(6));
+  c.liveness = decode_json(row.text(7));
   return c;
 }
 
@@ -44,6 +45,7 @@ CheckInResult Store::record_checkin(const CheckIn& checkin) {
   if (!std::isfinite(checkin.distance) || checkin.distance < 0)
     throw Invalid("distance must be a finite number >= 0");
   const std::string quality = encode_json(checkin.quality);
+  const std::string liveness = encode_json(checkin.liveness);
   return write(*pool_, [&](Database& db) {
     require_attendee(db, checkin.event_id, checkin.person_id);
     if (checkin.kiosk_id) require_row(db, "kiosks", *checkin.kiosk_id, "kiosk");
@@ -51,11 +53,11 @@ CheckInResult Store::record_checkin(const CheckIn& checkin) {
     // and the select below no other check-in can appear: the pair is atomic.
     Statement insert = db.prepare(
         std::string("INSERT INTO check_ins (event_id, person_id, checked_in_at, distance, "
-                    "kiosk_id, quality) VALUES (?, ?, ?, ?, ?, ?) "
+                    "kiosk_id, quality, liveness) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (event_id, person_id) DO NOTHING RETURNING ") +
         kCheckInColumns);
     insert.bind_all(checkin.event_id, checkin.person_id, checkin.checked_in_at, checkin.distance,
-                    checkin.kiosk_id, quality);
+                    checkin.kiosk_id, quality, liveness);
     if (insert.step()) return CheckInResult{checkin_from_row(insert), false};
     Statement existing = db.prepare(std::string("SELECT ") + kCheckInColumns +
                                     " FROM check_ins WHERE event_id = ? AND person_id = ?");

@@ -27,11 +27,29 @@ std::optional<EventStatus> parse_event_status(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(LivenessPolicy policy) {
+  switch (policy) {
+    case LivenessPolicy::kOff:
+      return "off";
+    case LivenessPolicy::kPassive:
+      return "passive";
+    case LivenessPolicy::kActive:
+      return "active";
+  }
+  return "off";  // unreachable
+}
+
+std::optional<LivenessPolicy> parse_liveness_policy(std::string_view text) {
+  for (auto p : {LivenessPolicy::kOff, LivenessPolicy::kPassive, LivenessPolicy::kActive})
+    if (to_string(p) == text) return p;
+  return std::nullopt;
+}
+
 namespace {
 
 constexpr const char* kEventColumns =
     "id, name, venue, starts_at, ends_at, status, checkin_opens_before_min, "
-    "checkin_closes_after_min, match_threshold, created_at";
+    "checkin_closes_after_min, match_threshold, liveness, created_at";
 
 Event event_from_row(const Statement& row) {
   Event e;
@@ -46,7 +64,10 @@ Event event_from_row(const Statement& row) {
   e.checkin_opens_before_min = static_cast<int>(row.int64(6));
   e.checkin_closes_after_min = static_cast<int>(row.int64(7));
   e.match_threshold = row.optional_real(8);
-  e.created_at = row.int64(9);
+  const auto liveness = parse_liveness_policy(row.text(9));
+  if (!liveness) throw StorageError("corrupt event liveness policy: " + row.text(9));
+  e.liveness = *liveness;
+  e.created_at = row.int64(10);
   return e;
 }
 
@@ -61,10 +82,11 @@ void check_event(Event& e) {
     throw Invalid("match_threshold must be a positive number");
 }
 
-// Binds the writable fields to parameters 1..8, in kEventColumns order.
+// Binds the writable fields to parameters 1..9, in kEventColumns order.
 void bind_event_fields(Statement& stmt, const Event& e) {
   stmt.bind_all(e.name, e.venue, e.starts_at, e.ends_at, to_string(e.status),
-                e.checkin_opens_before_min, e.checkin_closes_after_min, e.match_threshold);
+                e.checkin_opens_before_min, e.checkin_closes_after_min, e.match_threshold,
+                to_string(e.liveness));
 }
 
 }  // namespace
@@ -76,11 +98,11 @@ Event Store::create_event(const Event& event) {
     Statement stmt =
         db.prepare(std::string("INSERT INTO events (name, venue, starts_at, ends_at, status, "
                                "checkin_opens_before_min, checkin_closes_after_min, "
-                               "match_threshold, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") +
+                               "match_threshold, liveness, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") +
                    kEventColumns);
     bind_event_fields(stmt, e);
-    stmt.bind(9, now());
+    stmt.bind(10, now());
     stmt.expect_row("insert returned no row");
     return event_from_row(stmt);
   });
@@ -113,11 +135,11 @@ Event Store::update_event(const Event& event) {
     Statement stmt =
         db.prepare(std::string("UPDATE events SET name = ?, venue = ?, starts_at = ?, "
                                "ends_at = ?, status = ?, checkin_opens_before_min = ?, "
-                               "checkin_closes_after_min = ?, match_threshold = ? "
+                               "checkin_closes_after_min = ?, match_threshold = ?, liveness = ? "
                                "WHERE id = ? RETURNING ") +
                    kEventColumns);
     bind_event_fields(stmt, e);
-    stmt.bind(9, e.id);
+    stmt.bind(10, e.id);
     stmt.expect_row("event " + std::to_string(e.id) + " not found");
     return event_from_row(stmt);
   });

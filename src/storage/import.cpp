@@ -21,8 +21,7 @@ std::vector<ImportRowError> check_rows(std::vector<Person>& rows, std::vector<bo
     std::string error = check_person(rows[i]);
     if (error.empty() && rows[i].external_id) {
       const auto [it, inserted] = first_row.emplace(*rows[i].external_id, i);
-      if (!inserted)
-        error = "external_id \"" + it->first + "\" appears in an earlier row too";
+      if (!inserted) error = "external_id \"" + it->first + "\" appears in an earlier row too";
     }
     if (!error.empty()) {
       errors.push_back({i, std::move(error)});

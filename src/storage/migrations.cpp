@@ -123,9 +123,20 @@ CREATE INDEX face_templates_person ON face_templates (person_id);
 CREATE INDEX face_templates_model ON face_templates (model);
 )sql";
 
+// Liveness: each event says how a check-in proves a live person is at the
+// kiosk, and each check-in records how it was proved (docs/liveness.md).
+// Events made before this version keep working as they did ('off').
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE events ADD COLUMN liveness TEXT NOT NULL DEFAULT 'off'
+  CHECK (liveness IN ('off', 'passive', 'active'));
+ALTER TABLE check_ins ADD COLUMN liveness TEXT NOT NULL DEFAULT '{}'
+  CHECK (json_valid(liveness));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "events, people, attendance, face templates, check-ins, kiosks, admin keys", kSchemaV1},
     {2, "face templates record their recognition model and dimension", kSchemaV2},
+    {3, "events choose a liveness policy; check-ins record their liveness evidence", kSchemaV3},
 };
 
 void apply(Database& db, const Migration& m) {

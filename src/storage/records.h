@@ -36,6 +36,12 @@ enum class EventStatus { kDraft, kOpen, kClosed };
 std::string_view to_string(EventStatus status);
 std::optional<EventStatus> parse_event_status(std::string_view text);
 
+// How a check-in proves that a live person is at the kiosk (docs/liveness.md):
+// not at all, by one frame's passive score, or by an active challenge.
+enum class LivenessPolicy { kOff, kPassive, kActive };
+std::string_view to_string(LivenessPolicy policy);
+std::optional<LivenessPolicy> parse_liveness_policy(std::string_view text);
+
 struct Event {
   Id id = 0;
   std::string name;
@@ -49,6 +55,7 @@ struct Event {
   // Per-event override of the global match threshold (embedding distance);
   // empty means the global default applies.
   std::optional<double> match_threshold;
+  LivenessPolicy liveness = LivenessPolicy::kOff;
   Timestamp created_at = 0;
 };
 
@@ -110,6 +117,8 @@ struct CheckIn {
   double distance = 0;          // embedding distance of the match
   std::optional<Id> kiosk_id;
   nlohmann::json quality = nlohmann::json::object();
+  // How liveness was established: {"method": "none" | "passive" | "active", ...}.
+  nlohmann::json liveness = nlohmann::json::object();
 };
 
 struct CheckInResult {

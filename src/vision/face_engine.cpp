@@ -5,8 +5,10 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
+#include "vision/eye_state_detector.h"
 #include "vision/face_landmarker.h"
 #include "vision/face_recognizer.h"
+#include "vision/liveness_detector.h"
 #include "vision/ssd_detector.h"
 #include "vision/tiny_detector.h"
 
@@ -31,6 +33,8 @@ struct FaceEngine::Impl {
   std::unique_ptr<FaceLandmarker> landmarker;
   std::string_view default_model;
   std::map<std::string_view, std::unique_ptr<FaceRecognizer>> recognizers;
+  std::unique_ptr<LivenessDetector> liveness;
+  std::unique_ptr<EyeStateDetector> eyes;
 
   SsdDetector& ssd_detector() {
     if (!ssd) ssd = std::make_unique<SsdDetector>(models_dir);
@@ -43,6 +47,14 @@ struct FaceEngine::Impl {
   FaceLandmarker& face_landmarker() {
     if (!landmarker) landmarker = std::make_unique<FaceLandmarker>(models_dir);
     return *landmarker;
+  }
+  LivenessDetector& liveness_detector() {
+    if (!liveness) liveness = LivenessDetector::create(models_dir);
+    return *liveness;
+  }
+  EyeStateDetector& eye_state_detector() {
+    if (!eyes) eyes = EyeStateDetector::create(models_dir);
+    return *eyes;
   }
   FaceRecognizer& face_recognizer(std::string_view model) {
     if (model.empty()) model = default_model;
@@ -70,10 +82,19 @@ void FaceEngine::preload(const std::vector<std::string_view>& also) {
   impl_->face_landmarker();
   impl_->face_recognizer({});
   for (std::string_view model : also) impl_->face_recognizer(model);
+  impl_->liveness_detector();
+  impl_->eye_state_detector();
+}
+
+float FaceEngine::live_probability(const cv::Mat& image, const cv::Rect2f& box) {
+  return impl_->liveness_detector().live_probability(image, box);
+}
+
+float FaceEngine::eyes_closed(const cv::Mat& image, const Landmarks& landmarks) {
+  return impl_->eye_state_detector().closed_probability(image, landmarks);
 }
 
 std::string_view FaceEngine::default_model() const { return impl_->default_model; }
-
 
 std::vector<FaceBox> FaceEngine::detect(const cv::Mat& image, const DetectOptions& options) {
   if (options.detector == DetectorKind::Tiny) {

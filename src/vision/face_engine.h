@@ -98,8 +98,8 @@ class FaceEngine {
   FaceEngine(FaceEngine&&) noexcept;
   FaceEngine& operator=(FaceEngine&&) noexcept;
 
-  // Loads the detectors, the landmark net and the default recognizer (and
-  // `also` recognizers) now instead of on first use (servers warm up here).
+  // Loads the detectors, the landmark net, the default recognizer (and
+  // `also` recognizers) and the liveness nets now instead of on first use (servers warm up here).
   void preload(const std::vector<std::string_view>& also = {});
 
   std::string_view default_model() const;
@@ -126,6 +126,13 @@ class FaceEngine {
   // Landmarks, quality and embedding of one detected face.
   FaceAnalysis analyze_face(const cv::Mat& image, const FaceBox& face,
                             const QualityThresholds& quality = {}, const EmbedOptions& embed = {});
+  // Passive liveness of the face at `box` (LivenessDetector, loaded on
+  // first use): probability in [0, 1] that it is live.
+  float live_probability(const cv::Mat& image, const cv::Rect2f& box);
+  // Probability that the eyes of the face at `landmarks` are closed
+  // (EyeStateDetector, loaded on first use).
+  float eyes_closed(const cv::Mat& image, const Landmarks& landmarks);
+
   // The full pipeline on every face found, largest first.
   std::vector<FaceAnalysis> analyze(const cv::Mat& image, const DetectOptions& options = {},
                                     const QualityThresholds& quality = {},

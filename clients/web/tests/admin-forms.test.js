@@ -22,7 +22,7 @@ test('blank or impossible dates are refused, not rolled over', () => {
 
 const good = {
   name: ' Gala ', venue: 'Hall 1', starts: '2025-05-17T09:00', ends: '2025-05-17T17:00',
-  status: 'open', threshold: '', opensBefore: '60', closesAfter: '30',
+  status: 'open', liveness: 'active', threshold: '', opensBefore: '60', closesAfter: '30',
 };
 
 test('a valid form becomes the API payload; an empty threshold means the default', () => {
@@ -33,6 +33,8 @@ test('a valid form becomes the API payload; an empty threshold means the default
   assert.equal(payload.match_threshold, null);
   assert.equal(payload.checkin_opens_before_min, 60);
   assert.equal(payload.status, 'open');
+  assert.equal(payload.liveness, 'active');
+  assert.deepEqual(eventPayload({ ...good, liveness: 'maybe' }).errors.map((e) => e.field), ['liveness']);
   assert.equal(eventPayload({ ...good, threshold: '0.4' }).payload.match_threshold, 0.4);
 });
 
@@ -51,13 +53,14 @@ test('an existing event fills the form, and saving it unchanged gives the same v
   const event = {
     id: 3, name: 'Gala', venue: 'Hall', starts_at: fromLocalInput('2025-05-17T09:00'),
     ends_at: fromLocalInput('2025-05-17T17:00'), status: 'closed', match_threshold: 0.42,
-    checkin_opens_before_min: 15, checkin_closes_after_min: 0,
+    checkin_opens_before_min: 15, checkin_closes_after_min: 0, liveness: 'passive',
   };
   const { payload, errors } = eventPayload(eventFields(event));
   assert.deepEqual(errors, []);
   for (const key of Object.keys(payload)) assert.deepEqual(payload[key], event[key], key);
   const blank = eventFields(undefined);
   assert.equal(blank.status, 'draft');
+  assert.equal(blank.liveness, 'off');
   assert.ok(fromLocalInput(blank.ends) > fromLocalInput(blank.starts));
 });
 

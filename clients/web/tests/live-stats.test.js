@@ -68,7 +68,7 @@ test('malformed data, keepalives and unknown events leave the state alone', () =
 test('normaliseStats sorts buckets and tolerates missing fields', () => {
   const s = normaliseStats({ checked_in: '3', per_10_minutes: [{ start: 1200, count: 1 }, { start: 600, count: 2 }] });
   assert.deepEqual(s, {
-    registered: 0, enrolled: 0, checked_in: 3, not_yet: 0,
+    registered: 0, enrolled: 0, checked_in: 3, not_yet: 0, liveness_failures: 0,
     per_10_minutes: [{ start: 600, count: 2 }, { start: 1200, count: 1 }],
   });
   assert.equal(normaliseStats(undefined).checked_in, 0);
