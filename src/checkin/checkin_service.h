@@ -76,7 +76,7 @@ struct EnrolRequest {
   // Where a possible duplicate is looked for: everyone (an administrator's
   // enrolment), or only this event's attendees, so that a kiosk learns
   // nothing about the people of other events.
-  std::optional<storage::Id> duplicates_within_event;
+  std::optional<storage::Id> duplicates_within_event = std::nullopt;
 };
 
 class CheckinService {
