@@ -72,6 +72,12 @@ export function describeError(error, lang, failures = 1) {
     return { kind: 'liveness', text: translate(lang, 'challengeFailed'), retryMs: 1000,
       fatal: false };
   }
+  if (code === 'kiosk_event_over' || code === 'kiosk_event_not_open') {
+    // The token is fine but its event is not open (a draft, closed, or past
+    // its window); an admin may still open it, so wait slowly, keep the token.
+    const key = code === 'kiosk_event_over' ? 'checkinClosed' : 'checkinNotYet';
+    return { kind: 'closed', text: translate(lang, key), retryMs: 30000, fatal: false };
+  }
   if (status === 401 || status === 403) {
     return { kind: 'auth', text: translate(lang, 'tokenRejected'), retryMs: 0, fatal: true };
   }

@@ -56,10 +56,11 @@ CheckinService::CheckinService(storage::Store& store, EnginePool& engines, Check
       galleries_(store),
       challenges_(engines, settings_.challenge) {}
 
-cv::Mat CheckinService::decode(std::string_view image) const {
+vision::DecodedImage CheckinService::decode(std::string_view image,
+                                            const vision::ImageLimits& limits) const {
   if (image.empty()) throw DomainError(400, "missing_image", "No image was sent");
   try {
-    return vision::decode_image(image, settings_.image_limits);
+    return vision::decode_image_within(image, limits);
   } catch (const vision::ImageError& e) {
     throw DomainError(status_for(e), e.code_name(), e.what());
   }
@@ -85,24 +86,34 @@ CheckinService::Threshold CheckinService::threshold_for(
   return {open_set_threshold(templates, model, settings_.target_fpir), "event size"};
 }
 
+CheckinPhase CheckinService::phase(const storage::Event& event) const {
+  return checkin_phase(event, clock_(), settings_.enforce_checkin_window);
+}
+
 void CheckinService::require_checkin_open(const storage::Event& event) const {
-  if (event.status != storage::EventStatus::kOpen)
-    throw DomainError(409, "checkin_closed",
-                      "Check-in is not open for this event (status " +
-                          std::string(storage::to_string(event.status)) + ")");
-  if (!settings_.enforce_checkin_window) return;
-  const auto now = clock_();
-  const auto opens = event.starts_at - 60LL * event.checkin_opens_before_min;
-  const auto closes = event.ends_at + 60LL * event.checkin_closes_after_min;
-  if (now < opens) throw DomainError(409, "checkin_not_yet_open", "Check-in has not opened yet");
-  if (now > closes) throw DomainError(409, "checkin_closed", "Check-in for this event has closed");
+  switch (phase(event)) {
+    case CheckinPhase::kInWindow:
+      return;
+    case CheckinPhase::kBeforeWindow:
+      throw DomainError(409, "checkin_not_yet_open", "Check-in has not opened yet");
+    case CheckinPhase::kAfterWindow:
+      throw DomainError(409, "checkin_closed", "Check-in for this event has closed");
+    default:
+      throw DomainError(409, "checkin_closed",
+                        "Check-in is not open for this event (status " +
+                            std::string(storage::to_string(event.status)) + ")");
+  }
 }
 
 json CheckinService::detect(std::string_view image) {
-  const cv::Mat frame = decode(image);
+  const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
+  const cv::Mat& frame = decoded.pixels;
   const auto faces = engines_.run(
       [&](vision::FaceEngine& engine) { return engine.detect(frame, settings_.checkin_detector); });
-  json out = {{"width", frame.cols}, {"height", frame.rows}, {"faces", json::array()}};
+  json out = {{"width", frame.cols},
+              {"height", frame.rows},
+              {"scale", decoded.scale},
+              {"faces", json::array()}};
   for (const auto& f : faces)
     out["faces"].push_back({{"box", vision::box_json(f.box)}, {"score", f.score}});
   return out;
@@ -110,7 +121,7 @@ json CheckinService::detect(std::string_view image) {
 
 json CheckinService::enrol(const EnrolRequest& request, std::string_view image) {
   const storage::Person person = store_.get_person(request.person_id);  // NotFound -> 404
-  const cv::Mat photo = decode(image);
+  const cv::Mat photo = decode(image, settings_.image_limits).pixels;
   const auto faces = engines_.run([&](vision::FaceEngine& engine) {
     return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality,
                           settings_.enrol_embed.with_model(settings_.model));
@@ -136,8 +147,10 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
     throw DomainError(422, "poor_quality", face.quality.reasons.front(),
                       {{"quality", vision::quality_json(face.quality)}});
 
-  const auto everyone = galleries_.everyone();
-  const gallery::Gallery* same_model = everyone->find(face.model);
+  const auto candidates = request.duplicates_within_event
+                              ? galleries_.event(*request.duplicates_within_event)
+                              : galleries_.everyone();
+  const gallery::Gallery* same_model = candidates->find(face.model);
   if (!request.allow_duplicate && same_model) {
     const float duplicate = settings_.duplicate_threshold.value_or(
         vision::recognizer_model(face.model).duplicate_threshold);
@@ -188,7 +201,8 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
                               std::string_view image, const std::string& liveness_proof) {
   const storage::Event event = store_.get_event(event_id);
   require_checkin_open(event);
-  const cv::Mat frame = decode(image);
+  const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
+  const cv::Mat& frame = decoded.pixels;
   const bool passive = event.liveness == storage::LivenessPolicy::kPassive;
   std::optional<LivenessProof> proof;
   if (event.liveness == storage::LivenessPolicy::kActive)
@@ -310,6 +324,7 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
           {"thresholds", thresholds},
           {"width", frame.cols},
           {"height", frame.rows},
+          {"scale", decoded.scale},
           {"faces", results}};
 }
 
@@ -322,17 +337,25 @@ ChallengeProgress CheckinService::open_challenge(storage::Id event_id,
 ChallengeProgress CheckinService::challenge_frame(const std::string& challenge_id,
                                                   std::optional<storage::Id> kiosk_id,
                                                   std::string_view image) {
-  return challenges_.submit(challenge_id, kiosk_id, decode(image), image);
+  return challenges_.submit(challenge_id, kiosk_id, decode(image, settings_.frame_limits).pixels, image);
 }
 
-void CheckinService::delete_person(storage::Id person_id) {
-  store_.delete_person(person_id);
+// The galleries drop the person before the database is asked, so they stop
+// matching at once even if the write has to wait for another process's
+// lock, and again after the commit, in case a gallery was reloaded from the
+// database in between.
+storage::Scrub CheckinService::delete_person(storage::Id person_id) {
   galleries_.person_deleted(person_id);
+  const storage::Scrub scrub = store_.delete_person(person_id);
+  galleries_.person_deleted(person_id);
+  return scrub;
 }
 
-void CheckinService::delete_template(storage::Id template_id) {
-  store_.delete_template(template_id);
+storage::Scrub CheckinService::delete_template(storage::Id template_id) {
   galleries_.template_deleted(template_id);
+  const storage::Scrub scrub = store_.delete_template(template_id);
+  galleries_.template_deleted(template_id);
+  return scrub;
 }
 
 bool CheckinService::add_attendee(storage::Id event_id, storage::Id person_id) {

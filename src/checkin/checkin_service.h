@@ -13,6 +13,7 @@
 
 #include "checkin/domain_error.h"
 #include "checkin/engine_pool.h"
+#include "checkin/event_window.h"
 #include "checkin/galleries.h"
 #include "checkin/live_feed.h"
 #include "checkin/liveness_challenge.h"
@@ -61,7 +62,11 @@ struct CheckinSettings {
   size_t max_faces_per_frame = 20;
   bool store_photos = false;  // biometric minimisation: embeddings only
   bool enforce_checkin_window = true;
-  vision::ImageLimits image_limits;
+  // Enrolment photos (admin enrolment, self-registration) and kiosk frames
+  // (check-in, detect): the same header limits, much smaller decode budgets
+  // for frames, so a small file claiming a huge size costs little memory.
+  vision::ImageLimits image_limits = vision::ImageLimits::with_budget(vision::kPhotoPixels);
+  vision::ImageLimits frame_limits = vision::ImageLimits::with_budget(vision::kFramePixels);
   ChallengeSettings challenge;  // active liveness (liveness_challenge.h)
 };
 
@@ -70,6 +75,10 @@ struct EnrolRequest {
   std::string label;              // "front", "glasses", ...
   std::optional<int> face_index;  // which face when the photo shows several
   bool allow_duplicate = false;   // the operator confirmed it is not a duplicate
+  // Where a possible duplicate is looked for: everyone (an administrator's
+  // enrolment), or only this event's attendees, so that a kiosk learns
+  // nothing about the people of other events.
+  std::optional<storage::Id> duplicates_within_event = std::nullopt;
 };
 
 class CheckinService {
@@ -102,8 +111,10 @@ class CheckinService {
   ChallengeProgress challenge_frame(const std::string& challenge_id,
                                     std::optional<storage::Id> kiosk_id, std::string_view image);
 
-  void delete_person(storage::Id person_id);
-  void delete_template(storage::Id template_id);
+  // Both drop the person or template from the galleries at once; kPending
+  // when the deleted bytes still wait for a reader to leave the files.
+  storage::Scrub delete_person(storage::Id person_id);
+  storage::Scrub delete_template(storage::Id template_id);
   bool add_attendee(storage::Id event_id, storage::Id person_id);
   void remove_attendee(storage::Id event_id, storage::Id person_id);
   void delete_event(storage::Id event_id);
@@ -124,13 +135,19 @@ class CheckinService {
   Threshold threshold_for(const storage::Event& event, size_t templates,
                           const vision::RecognizerModel& model) const;
   const CheckinSettings& settings() const { return settings_; }
+  storage::Timestamp now() const { return clock_(); }
+  // The event's check-in phase now (event_window.h), under this server's
+  // enforce_checkin_window setting.
+  CheckinPhase phase(const storage::Event& event) const;
+  // Throws DomainError 409 checkin_closed / checkin_not_yet_open unless the
+  // event's phase is kInWindow.
+  void require_checkin_open(const storage::Event& event) const;
   LiveFeed& live_feed() { return feed_; }
   ChallengeBook& challenges() { return challenges_; }
   storage::Store& store() { return store_; }
 
  private:
-  cv::Mat decode(std::string_view image) const;
-  void require_checkin_open(const storage::Event& event) const;
+  vision::DecodedImage decode(std::string_view image, const vision::ImageLimits& limits) const;
   LivenessProof redeem_proof(storage::Id event_id, std::optional<storage::Id> kiosk_id,
                              const std::string& token);
 

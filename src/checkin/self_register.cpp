@@ -6,11 +6,10 @@ namespace facecheck::checkin {
 
 nlohmann::json self_register(CheckinService& service, storage::Id event_id,
                              const storage::Person& person, std::string_view image,
-                             const std::string& label) {
+                             DuplicateScope scope, const std::string& label) {
   storage::Store& store = service.store();
   const storage::Event event = store.get_event(event_id);  // NotFound -> 404
-  if (event.status == storage::EventStatus::kClosed)
-    throw DomainError(409, "event_closed", "This event is closed");
+  service.require_checkin_open(event);
   if (image.empty()) throw DomainError(400, "missing_image", "No image was sent");
   // A broken or oversized file is refused from its header before anything
   // is written.
@@ -23,6 +22,7 @@ nlohmann::json self_register(CheckinService& service, storage::Id event_id,
     EnrolRequest request;
     request.person_id = created.id;
     request.label = label;
+    if (scope == DuplicateScope::kEvent) request.duplicates_within_event = event_id;
     nlohmann::json result = service.enrol(request, image);
     service.add_attendee(event_id, created.id);
     return result;

@@ -10,14 +10,21 @@
 
 namespace facecheck::checkin {
 
+// Where a face like the walk-up guest's counts as a possible duplicate: among
+// everyone (an administrator registering), or among the event's attendees
+// only (a kiosk or an anonymous caller, who must learn nothing about the
+// people of other events).
+enum class DuplicateScope { kEveryone, kEvent };
+
 // Creates `person`, enrols the face in `image` and adds them to the event.
-// All or nothing: when the event is closed (409 event_closed) or the face
-// is refused (the enrolment errors: no_face, several_faces, poor_quality,
-// possible_duplicate, image_*), nothing remains. Returns
-// the enrolment result: {"person", "template_id", "box", "quality",
-// "photo_stored"}.
+// Only while the event takes check-ins (open, inside its window: 409
+// checkin_closed / checkin_not_yet_open otherwise). All or nothing: when
+// the event is not open or the face is refused (the enrolment errors:
+// no_face, several_faces, poor_quality, possible_duplicate, image_*),
+// nothing remains. Returns the enrolment result: {"person", "template_id",
+// "box", "quality", "photo_stored"}.
 nlohmann::json self_register(CheckinService& service, storage::Id event_id,
                              const storage::Person& person, std::string_view image,
-                             const std::string& label = "self-registered");
+                             DuplicateScope scope, const std::string& label = "self-registered");
 
 }  // namespace facecheck::checkin

@@ -50,8 +50,10 @@ checkin::CheckinSettings checkin_settings(const ServeConfig& c) {
   if (c.threshold) s.match_threshold = static_cast<float>(*c.threshold);
   if (!c.model.empty()) s.model = vision::recognizer_model(c.model).id;
   s.store_photos = c.store_photos;
-  s.image_limits.max_pixels = c.max_pixels;
-  s.image_limits.max_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
+  for (vision::ImageLimits* limits : {&s.image_limits, &s.frame_limits}) {
+    limits->max_pixels = c.max_pixels;
+    limits->max_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
+  }
   return s;
 }
 

@@ -5,9 +5,8 @@
 #include "http/errors.h"
 
 namespace facecheck::http {
-namespace {
 
-std::string bearer_secret(const httplib::Request& req, TokenSource source) {
+std::string request_secret(const httplib::Request& req, TokenSource source) {
   const std::string header = req.get_header_value("Authorization");
   if (!header.empty()) {
     constexpr std::string_view kScheme = "bearer ";
@@ -25,14 +24,33 @@ std::string bearer_secret(const httplib::Request& req, TokenSource source) {
   throw HttpError(401, "unauthorized", "This route needs an admin key or a kiosk token");
 }
 
+namespace {
+
 [[noreturn]] void unknown_secret() {
   throw HttpError(401, "unauthorized", "Unknown or revoked credentials");
 }
 
+// A kiosk token is a credential only while its event is open and its
+// check-in window not over (event_window.h); before the window opens it
+// already works, so a kiosk can be set up ahead of the doors opening.
+void require_kiosk_event_open(Context& ctx, const storage::Kiosk& kiosk) {
+  const storage::Event event = ctx.store.get_event(kiosk.event_id);
+  switch (ctx.service.phase(event)) {
+    case checkin::CheckinPhase::kBeforeWindow:
+    case checkin::CheckinPhase::kInWindow:
+      return;
+    case checkin::CheckinPhase::kDraft:
+      throw HttpError(401, "kiosk_event_not_open",
+                      "This kiosk's event is a draft; kiosk tokens work once it is open");
+    default:
+      throw HttpError(401, "kiosk_event_over",
+                      "This kiosk's event is closed or its check-in window is over");
+  }
+}
+
 }  // namespace
 
-Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource source) {
-  const std::string secret = bearer_secret(req, source);
+Caller identify(Context& ctx, const std::string& secret) {
   Caller caller;
   if (secret.rfind("ak_", 0) == 0) {
     caller.admin = ctx.store.verify_api_key(secret);
@@ -40,11 +58,17 @@ Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource sourc
   } else if (secret.rfind("kt_", 0) == 0) {
     caller.kiosk = ctx.store.authenticate_kiosk(secret);
     if (!caller.kiosk) unknown_secret();
-    if (!ctx.limiter.allow(caller.kiosk->id))
-      throw HttpError(429, "rate_limited", "Too many requests from this kiosk; slow down");
+    require_kiosk_event_open(ctx, *caller.kiosk);
   } else {
     unknown_secret();
   }
+  return caller;
+}
+
+Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource source) {
+  Caller caller = identify(ctx, request_secret(req, source));
+  if (caller.kiosk && !ctx.limiter.allow(caller.kiosk->id))
+    throw HttpError(429, "rate_limited", "Too many requests from this kiosk; slow down");
   return caller;
 }
 

@@ -1,7 +1,9 @@
 // Who is calling: an administrator (API key "ak_...") or a kiosk (token
 // "kt_..." bound to one event), from `Authorization: Bearer <secret>`.
 //
-// 401 when the credentials are missing, unknown or revoked; 403 when they
+// 401 when the credentials are missing, unknown or revoked, and for a kiosk
+// token whose event is not open (kiosk_event_not_open: a draft) or over
+// (kiosk_event_over: closed, or past its check-in window); 403 when they
 // are valid but not allowed here (a kiosk on an admin route or on another
 // event); 429 when a kiosk exceeds its request rate.
 #pragma once
@@ -30,6 +32,11 @@ struct Caller {
 // proxies' logs.
 enum class TokenSource { kHeader, kHeaderOrQuery };
 
+// The secret a request presents (401 when there is none).
+std::string request_secret(const httplib::Request& req, TokenSource source);
+// Who `secret` belongs to now, without the rate limit: what a long-lived
+// stream re-checks. Throws HttpError 401 as above.
+Caller identify(Context& ctx, const std::string& secret);
 Caller authenticate(Context& ctx, const httplib::Request& req,
                     TokenSource source = TokenSource::kHeader);
 Caller require_admin(Context& ctx, const httplib::Request& req);

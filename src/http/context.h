@@ -12,6 +12,7 @@
 #include "checkin/engine_pool.h"
 #include "http/metrics.h"
 #include "http/rate_limit.h"
+#include "http/stream_slots.h"
 #include "storage/store.h"
 
 namespace facecheck::http {
@@ -38,24 +39,6 @@ struct ServerOptions {
   double kiosk_rps = 5;  // per kiosk token; 0 = unlimited
   double kiosk_burst = 10;
   std::string web_root;  // empty: no static files
-};
-
-// Counts open SSE streams so they cannot take every HTTP thread.
-class StreamSlots {
- public:
-  explicit StreamSlots(int max) : max_(max) {}
-  bool try_acquire() {
-    int open = open_.load();
-    while (open < max_)
-      if (open_.compare_exchange_weak(open, open + 1)) return true;
-    return false;
-  }
-  void release() { --open_; }
-  int open() const { return open_.load(); }
-
- private:
-  const int max_;
-  std::atomic<int> open_{0};
 };
 
 struct Context {

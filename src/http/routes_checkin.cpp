@@ -53,14 +53,24 @@ storage::Person person_from_fields(const ImageUpload& upload) {
   return person;
 }
 
+// A kiosk hears of a possible duplicate only among its own event's attendees
+// (another event's would tell it who is enrolled where), and never the
+// distance, as with check-in's near misses.
 void self_register(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id event_id = path_id(req, 1);
-  require_event_access(ctx, req, event_id);
+  const Caller caller = require_event_access(ctx, req, event_id);
   const ImageUpload upload = read_image_upload(req);
   const storage::Person person = person_from_fields(upload);
-  send_json(res, 201, timed_operation(ctx.metrics, "enrol", [&] {
-              return checkin::self_register(ctx.service, event_id, person, upload.image);
-            }));
+  const auto scope =
+      caller.is_admin() ? checkin::DuplicateScope::kEveryone : checkin::DuplicateScope::kEvent;
+  try {
+    send_json(res, 201, timed_operation(ctx.metrics, "enrol", [&] {
+                return checkin::self_register(ctx.service, event_id, person, upload.image, scope);
+              }));
+  } catch (checkin::DomainError& e) {
+    if (!caller.is_admin() && e.details.is_object()) e.details.erase("distance");
+    throw;
+  }
 }
 
 void detect(Context& ctx, const httplib::Request& req, httplib::Response& res) {

@@ -7,8 +7,6 @@
 // (?url= is refused), and a face is never stored in a text file.
 #include <spdlog/spdlog.h>
 
-#include <ctime>
-
 #include "checkin/self_register.h"
 #include "http/errors.h"
 #include "http/request_image.h"
@@ -19,18 +17,13 @@ namespace {
 
 using nlohmann::json;
 
-bool window_open(const storage::Event& e, storage::Timestamp now) {
-  return now >= e.starts_at - 60LL * e.checkin_opens_before_min &&
-         now <= e.ends_at + 60LL * e.checkin_closes_after_min;
-}
-
 storage::Event default_event(Context& ctx) {
   if (ctx.options.legacy_event) return ctx.store.get_event(*ctx.options.legacy_event);
-  const auto now = static_cast<storage::Timestamp>(std::time(nullptr));
+  const auto now = ctx.service.now();
   std::optional<storage::Event> fallback;
   for (const auto& e : ctx.store.list_events()) {
     if (e.status != storage::EventStatus::kOpen) continue;
-    if (window_open(e, now)) return e;
+    if (checkin::checkin_phase(e, now) == checkin::CheckinPhase::kInWindow) return e;
     if (!fallback) fallback = e;
   }
   if (fallback) return *fallback;
@@ -66,7 +59,9 @@ void face_register(Context& ctx, const httplib::Request& req, httplib::Response&
     if (person.name.empty()) person.name = "Guest";
     const storage::Event event = default_event(ctx);
     timed_operation(ctx.metrics, "enrol", [&] {
-      return checkin::self_register(ctx.service, event.id, person, upload.image, "legacy");
+      // Anonymous: duplicates are looked for among this event's attendees only.
+      return checkin::self_register(ctx.service, event.id, person, upload.image,
+                                    checkin::DuplicateScope::kEvent, "legacy");
     });
     send_text(res, 200, "success");
   } catch (...) {
@@ -104,10 +99,12 @@ std::string largest_box(const json& detection) {
   }
   if (!best) return "[]";
   const auto& b = *best;
-  const auto x = b[0].get<double>(), y = b[1].get<double>();
+  // A large photo may have been decoded at reduced scale.
+  const double scale = detection.value("scale", 1);
+  const auto x = b[0].get<double>() * scale, y = b[1].get<double>() * scale;
   return json::array({static_cast<int>(x), static_cast<int>(y),
-                      static_cast<int>(x + b[2].get<double>()),
-                      static_cast<int>(y + b[3].get<double>())})
+                      static_cast<int>(x + b[2].get<double>() * scale),
+                      static_cast<int>(y + b[3].get<double>() * scale)})
       .dump();
 }
 

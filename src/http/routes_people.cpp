@@ -51,12 +51,28 @@ void patch_person(Context& ctx, const httplib::Request& req, httplib::Response& 
   send_json(res, 200, person_json(ctx.store.update_person(person)));
 }
 
+// 204 when the deletion is complete, files included; 202 when the rows are
+// gone (and the galleries no longer match them) but the freed bytes are
+// still in the database files for a reader's older snapshot: the operator
+// is told, not shown a 204 that is not yet true.
+void answer_deletion(httplib::Response& res, storage::Scrub scrub) {
+  if (scrub == storage::Scrub::kComplete) {
+    res.status = 204;
+    return;
+  }
+  send_json(res, 202,
+            {{"deleted", true},
+             {"scrub", "pending"},
+             {"message",
+              "Deleted; the freed face data is still in the database files while another "
+              "reader holds an older snapshot, and is erased as soon as it ends"}});
+}
+
 // Templates, photos, attendance and check-ins go with the person, and the
 // in-memory galleries forget them at once.
 void delete_person(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   require_admin(ctx, req);
-  ctx.service.delete_person(path_id(req, 1));
-  res.status = 204;
+  answer_deletion(res, ctx.service.delete_person(path_id(req, 1)));
 }
 
 void list_faces(Context& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -84,8 +100,7 @@ void enrol_face(Context& ctx, const httplib::Request& req, httplib::Response& re
 
 void delete_face(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   require_admin(ctx, req);
-  ctx.service.delete_template(path_id(req, 1));
-  res.status = 204;
+  answer_deletion(res, ctx.service.delete_template(path_id(req, 1)));
 }
 
 }  // namespace

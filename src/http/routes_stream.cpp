@@ -3,10 +3,14 @@
 // `stats` per new check-in, and a `: keepalive` comment when quiet.
 //
 // Each open stream holds one HTTP thread for its whole life (httplib has no
-// asynchronous writes), so StreamSlots caps them below the pool size and a
-// stream beyond the cap is refused with 503. A departed client is noticed
-// at the next write, at the latest one keepalive (15 s) later; a server
-// stop ends every stream at once (LiveFeed::close_all).
+// asynchronous writes), so StreamSlots caps them below the pool size, per
+// kiosk and with slots kept for admins; a stream beyond a cap is refused
+// with 503. A stream re-checks its credential every second and ends when
+// it no longer holds (revoked, or a kiosk whose event closed): a stolen
+// token must not go on reading names after the organiser revoked it. A
+// departed client is noticed at the next write, at the latest one
+// keepalive (15 s) later; a server stop ends every stream at once
+// (LiveFeed::close_all).
 #include <spdlog/spdlog.h>
 
 #include "http/auth.h"
@@ -18,8 +22,10 @@ namespace facecheck::http {
 namespace {
 
 using nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kKeepalive{15};
+constexpr std::chrono::seconds kRecheck{1};
 
 std::string sse_event(const char* name, const json& data) {
   return std::string("event: ") + name +
@@ -29,59 +35,90 @@ std::string sse_event(const char* name, const json& data) {
 // The state of one stream, shared by httplib's provider calls. It owns one
 // of ctx.streams' slots, given back when httplib drops the response.
 struct Stream {
-  Stream(Context& ctx, storage::Id event_id)
-      : ctx(ctx), event_id(event_id), subscription(ctx.service.live_feed().subscribe(event_id)) {}
+  Stream(Context& ctx, storage::Id event_id, std::string secret, StreamOwner owner)
+      : ctx(ctx),
+        event_id(event_id),
+        secret(std::move(secret)),
+        owner(owner),
+        subscription(ctx.service.live_feed().subscribe(event_id)) {}
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
-  ~Stream() { ctx.streams.release(); }
+  ~Stream() { ctx.streams.release(owner); }
 
   Context& ctx;
   storage::Id event_id;
+  const std::string secret;  // re-checked every kRecheck
+  const StreamOwner owner;
   std::shared_ptr<checkin::LiveFeed::Subscription> subscription;
   bool started = false;
+  SteadyClock::time_point last_write = SteadyClock::now();
 
-  // One provider call: writes what is due and says whether to go on.
+  // One provider call: writes what is due and says whether to go on. Waits
+  // at most kRecheck, so the credential is checked at least that often.
   bool step(httplib::DataSink& sink) {
     if (!started) {
       started = true;
       return write(sink, "retry: 2000\n\n" + sse_event("stats", ctx.service.stats(event_id)));
     }
-    if (ctx.stopping || subscription->closed()) {
+    if (ctx.stopping || subscription->closed() || !credential_holds()) {
       sink.done();
       return true;
     }
     json message;
-    if (!subscription->next(message, kKeepalive)) {
-      if (subscription->closed()) {
-        sink.done();
-        return true;
-      }
+    if (!subscription->next(message, kRecheck)) {
+      if (SteadyClock::now() - last_write < kKeepalive) return true;
       return write(sink, ": keepalive\n\n");
+    }
+    if (!credential_holds()) {  // revoked while this one waited
+      sink.done();
+      return true;
     }
     message.erase("type");  // the SSE event name says it
     return write(sink,
                  sse_event("check_in", message) + sse_event("stats", ctx.service.stats(event_id)));
   }
 
-  static bool write(httplib::DataSink& sink, const std::string& text) {
+  bool credential_holds() const {
+    try {
+      identify(ctx, secret);
+      return true;
+    } catch (const HttpError& e) {
+      spdlog::info("event stream for event {} ended: {}", event_id, e.code);
+      return false;
+    } catch (const storage::NotFound& e) {  // the kiosk's event was deleted
+      spdlog::info("event stream for event {} ended: {}", event_id, log_safe(e.what()));
+      return false;
+    }
+  }
+
+  bool write(httplib::DataSink& sink, const std::string& text) {
+    last_write = SteadyClock::now();
     return sink.write(text.data(), text.size());
   }
 };
 
+[[noreturn]] void refuse_stream(SlotRefusal why) {
+  const char* message = why == SlotRefusal::kKioskFull
+                            ? "This kiosk already has its live streams open; close one first"
+                            : "Too many live streams are open; close one or retry later";
+  throw HttpError(503, "too_many_streams", message);
+}
+
 void stream(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id event_id = path_id(req, 1);
-  require_event_access(ctx, req, event_id, TokenSource::kHeaderOrQuery);
+  const Caller caller = require_event_access(ctx, req, event_id, TokenSource::kHeaderOrQuery);
   ctx.store.get_event(event_id);  // 404 before taking a slot
-  if (!ctx.streams.try_acquire())
-    throw HttpError(503, "too_many_streams",
-                    "Too many live streams are open; close one or retry later");
+  const StreamOwner owner{caller.kiosk_id()};
+  if (const SlotRefusal why = ctx.streams.try_acquire(owner); why != SlotRefusal::kNone)
+    refuse_stream(why);
   // Subscribing before the first stats are read means no check-in falls
   // between the two.
   std::shared_ptr<Stream> state;
   try {
-    state = std::make_shared<Stream>(ctx, event_id);
+    state = std::make_shared<Stream>(ctx, event_id,
+                                     request_secret(req, TokenSource::kHeaderOrQuery), owner);
   } catch (...) {
-    ctx.streams.release();
+    ctx.streams.release(owner);
     throw;
   }
   res.set_header("Cache-Control", "no-cache");

@@ -108,8 +108,8 @@ Person Store::update_person(const Person& person) {
   });
 }
 
-void Store::delete_person(Id id) {
-  write_and_scrub(*pool_, [&](Database& db) {
+Scrub Store::delete_person(Id id) {
+  return write_and_scrub(*pool_, *scrubber_, [&](Database& db) {
     // The cascades remove templates (with their photos), attendance and
     // check-ins.
     Statement stmt = db.prepare("DELETE FROM people WHERE id = ?");

@@ -31,6 +31,11 @@ using Timestamp = std::int64_t;  // unix seconds, UTC
 
 enum class EventStatus { kDraft, kOpen, kClosed };
 
+// Whether the bytes of deleted biometric data have left the database files
+// (kComplete), or are still there for a reader's older snapshot and will be
+// scrubbed as soon as it ends (kPending; wal_scrubber.h).
+enum class Scrub { kComplete, kPending };
+
 // "draft", "open", "closed": the spelling stored in the database and used in
 // the HTTP API.
 std::string_view to_string(EventStatus status);

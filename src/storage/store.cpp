@@ -13,6 +13,7 @@
 
 #include "storage/connection_pool.h"
 #include "storage/migrations.h"
+#include "storage/wal_scrubber.h"
 
 namespace facecheck::storage {
 namespace {
@@ -51,9 +52,12 @@ Store Store::open(const fs::path& path) {
   return Store(std::move(pool));
 }
 
-Store::Store(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+Store::Store(std::unique_ptr<ConnectionPool> pool)
+    : pool_(std::move(pool)), scrubber_(std::make_unique<WalScrubber>(*pool_)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
+
+bool Store::scrub_pending() const { return scrubber_->pending(); }
 
 }  // namespace facecheck::storage

@@ -22,6 +22,7 @@
 namespace facecheck::storage {
 
 class ConnectionPool;
+class WalScrubber;
 
 class Store {
  public:
@@ -48,10 +49,13 @@ class Store {
   Page<Person> list_people(const PeopleQuery& query = {}) const;  // by name, then id
   Person update_person(const Person& person);
   // Deletes the person with every template, photo, attendance and check-in.
-  // Deleting biometric data (here, delete_template, delete_all_photos) also
-  // zeroes the freed space and truncates the WAL, so the bytes leave the
-  // files rather than lingering in free pages or the log.
-  void delete_person(Id id);
+  // Deleting biometric data (here, delete_template, replace_template,
+  // delete_all_photos) also zeroes the freed space and truncates the WAL, so
+  // the bytes leave the files rather than lingering in free pages or the
+  // log. The commit never waits for readers: when one still holds an older
+  // snapshot, the result is kPending and the scrub finishes in the
+  // background once it ends (scrub_pending()).
+  Scrub delete_person(Id id);
 
   // ---- Attendance ----
   // Adds a person to an event; false when they were already attending.
@@ -70,7 +74,7 @@ class Store {
   std::vector<FaceTemplate> list_event_templates(Id event_id) const;
   // The photo of a template; empty when none was stored.
   std::optional<Bytes> template_photo(Id template_id) const;
-  void delete_template(Id template_id);
+  Scrub delete_template(Id template_id);
   // Templates with a stored photo whose model is not `model`: what
   // `facecheck admin reembed` can recompute. Ordered by id.
   std::vector<FaceTemplate> list_reembeddable(const std::string& model) const;
@@ -83,6 +87,8 @@ class Store {
   // Drops every stored photo (the operator turned photo storage off);
   // returns how many were removed.
   std::int64_t delete_all_photos();
+  // True while deleted biometric bytes still wait for a reader to finish.
+  bool scrub_pending() const;
 
   // ---- Check-ins ----
   // Records a check-in (its id is ignored), or, when the person has already
@@ -122,6 +128,7 @@ class Store {
   explicit Store(std::unique_ptr<ConnectionPool> pool);
 
   std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<WalScrubber> scrubber_;  // uses *pool_, so destroyed first
 };
 
 }  // namespace facecheck::storage

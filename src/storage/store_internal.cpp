@@ -33,12 +33,6 @@ Timestamp now() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void truncate_wal(Database& db) {
-  // Returns a row (busy, log frames, checkpointed frames) rather than an
-  // error when readers block it; there is nothing better to do than go on.
-  db.query_text("PRAGMA wal_checkpoint(TRUNCATE)");
-}
-
 void require_row(Database& db, std::string_view table, Id id, std::string_view what) {
   // `table` is always a literal from this layer, never user input.
   Statement stmt = db.prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?");

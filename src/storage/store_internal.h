@@ -9,6 +9,7 @@
 #include "storage/connection_pool.h"
 #include "storage/records.h"
 #include "storage/sqlite_db.h"
+#include "storage/wal_scrubber.h"
 
 namespace facecheck::storage::internal {
 
@@ -44,26 +45,19 @@ auto write(ConnectionPool& pool, F&& f) {
       [&](Database& db) { return in_transaction(db, Transaction::Kind::kImmediate, f); });
 }
 
-// Moves every committed page out of the WAL into the database file and
-// truncates the log, so page images from before a delete do not linger in
-// it. See write_and_scrub.
-void truncate_wal(Database& db);
-
-// A write that deletes biometric data (templates, photos). secure_delete
-// zeroes the freed space in the database file, but the WAL still holds the
-// page images written before the delete; after the commit the log is
-// checkpointed and truncated. Best effort: the checkpoint waits
-// (busy_timeout) for readers still on an older snapshot; if one outlasts
-// that, later commits overwrite the log from its start instead.
+// A write that deletes biometric data (templates, photos), then the scrub
+// of the freed bytes from the files (wal_scrubber.h), which never waits for
+// readers for more than a moment. Returns f's result, or the Scrub when f
+// returns nothing.
 template <typename F>
-auto write_and_scrub(ConnectionPool& pool, F&& f) {
+auto write_and_scrub(ConnectionPool& pool, WalScrubber& scrubber, F&& f) {
   return pool.with_writer([&](Database& db) {
     if constexpr (std::is_void_v<std::invoke_result_t<F&, Database&>>) {
       in_transaction(db, Transaction::Kind::kImmediate, f);
-      truncate_wal(db);
+      return scrubber.after_delete(db);
     } else {
       auto result = in_transaction(db, Transaction::Kind::kImmediate, f);
-      truncate_wal(db);
+      scrubber.after_delete(db);
       return result;
     }
   });

@@ -83,8 +83,8 @@ std::optional<Bytes> Store::template_photo(Id template_id) const {
   });
 }
 
-void Store::delete_template(Id template_id) {
-  write_and_scrub(*pool_, [&](Database& db) {
+Scrub Store::delete_template(Id template_id) {
+  return write_and_scrub(*pool_, *scrubber_, [&](Database& db) {
     Statement stmt = db.prepare("DELETE FROM face_templates WHERE id = ?");
     stmt.bind(1, template_id).run();
     if (db.changes() == 0)
@@ -116,7 +116,7 @@ FaceTemplate Store::replace_template(Id old_id, const FaceTemplate& replacement)
   throw_if_invalid(check_embedding_model(replacement.model, replacement.embedding.size()));
   const Bytes embedding = encode_embedding(replacement.embedding);
   const std::string quality = encode_json(replacement.quality);
-  return write_and_scrub(*pool_, [&](Database& db) {
+  return write_and_scrub(*pool_, *scrubber_, [&](Database& db) {
     // The photo moves inside SQLite, never through this process's memory.
     Statement insert = db.prepare(
         std::string("INSERT INTO face_templates (person_id, model, dim, embedding, quality, "
@@ -135,7 +135,7 @@ FaceTemplate Store::replace_template(Id old_id, const FaceTemplate& replacement)
 }
 
 std::int64_t Store::delete_all_photos() {
-  return write_and_scrub(*pool_, [&](Database& db) {
+  return write_and_scrub(*pool_, *scrubber_, [&](Database& db) {
     db.exec("UPDATE face_templates SET photo = NULL WHERE photo IS NOT NULL");
     return static_cast<std::int64_t>(db.changes());
   });

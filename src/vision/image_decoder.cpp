@@ -42,25 +42,57 @@ ImageHeader checked_header(std::string_view bytes, const ImageLimits& limits) {
   return h;
 }
 
+int64_t ceil_div(int64_t value, int divisor) { return (value + divisor - 1) / divisor; }
+
+// The least reduction (1, 2, 4 or 8) that brings the image within the decode
+// budget; throws TooLarge when none can.
+int decode_scale(const ImageHeader& h, const ImageLimits& limits) {
+  if (h.width * h.height <= limits.max_decoded_pixels) return 1;
+  if (h.format == "jpeg" && h.reducible)
+    for (int scale : {2, 4, 8})
+      if (ceil_div(h.width, scale) * ceil_div(h.height, scale) <= limits.max_decoded_pixels)
+        return scale;
+  const std::string why = h.format != "jpeg" ? " (only JPEGs can be decoded at reduced size)"
+                          : !h.reducible
+                              ? " (a progressive or multi-scan JPEG cannot be decoded at "
+                                "reduced size; send a baseline JPEG or a smaller photo)"
+                              : " even at 1/8 scale";
+  throw ImageError(Code::TooLarge, "image is " + size_text(h.width, h.height) + " = " +
+                                       std::to_string(h.width * h.height) +
+                                       " pixels; this upload takes at most " +
+                                       std::to_string(limits.max_decoded_pixels) + why);
+}
+
+int imread_flags(int scale) {
+  const int reduced = scale == 2   ? cv::IMREAD_REDUCED_COLOR_2
+                      : scale == 4 ? cv::IMREAD_REDUCED_COLOR_4
+                      : scale == 8 ? cv::IMREAD_REDUCED_COLOR_8
+                                   : cv::IMREAD_COLOR;
+  return reduced | cv::IMREAD_IGNORE_ORIENTATION;
+}
+
 // The stored pixels, without EXIF orientation: we apply the tag ourselves
 // (see apply_orientation) so that the result can be checked against the
 // header's size, and so that one parsed tag rules every format and OpenCV
 // version (4.6 honours EXIF only in JPEG; later versions add PNG and WebP).
-cv::Mat decode_stored_pixels(std::string_view bytes, const ImageHeader& h) {
+// At scale > 1 libjpeg decodes straight to the reduced size (scale_denom),
+// never holding the full-size bitmap.
+cv::Mat decode_stored_pixels(std::string_view bytes, const ImageHeader& h, int scale) {
   // Wraps the caller's bytes without copying; imdecode only reads them.
   const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));
   cv::Mat image;
   try {
-    image = cv::imdecode(buffer, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+    image = cv::imdecode(buffer, imread_flags(scale));
   } catch (const cv::Exception& e) {
     throw ImageError(Code::Corrupt, h.format + " image data is damaged: " + e.err);
   }
   if (image.empty()) throw ImageError(Code::Corrupt, h.format + " image data is damaged");
   // The limits were checked on the header's size; never pass on anything else.
-  if (image.cols != h.width || image.rows != h.height || image.type() != CV_8UC3)
+  const int64_t width = ceil_div(h.width, scale), height = ceil_div(h.height, scale);
+  if (image.cols != width || image.rows != height || image.type() != CV_8UC3)
     throw ImageError(Code::Corrupt, h.format + " image decoded to " +
                                         size_text(image.cols, image.rows) +
-                                        " but its header says " + size_text(h.width, h.height));
+                                        " but its header says " + size_text(width, height));
   return image;
 }
 
@@ -119,14 +151,16 @@ std::string read_limited(const fs::path& path, size_t max_bytes) {
 
 ImageInfo probe_image(std::string_view bytes, const ImageLimits& limits) {
   const ImageHeader h = checked_header(bytes, limits);
+  decode_scale(h, limits);  // refuses what decode_image_within would
   const bool swap = orientation_swaps_axes(h.orientation);
   return {h.format, static_cast<int>(swap ? h.height : h.width),
           static_cast<int>(swap ? h.width : h.height)};
 }
 
-cv::Mat decode_image(std::string_view bytes, const ImageLimits& limits) {
+DecodedImage decode_image_within(std::string_view bytes, const ImageLimits& limits) {
   const ImageHeader h = checked_header(bytes, limits);
-  return apply_orientation(decode_stored_pixels(bytes, h), h.orientation);
+  const int scale = decode_scale(h, limits);
+  return {apply_orientation(decode_stored_pixels(bytes, h, scale), h.orientation), scale};
 }
 
 cv::Mat read_image_file(const fs::path& path, const ImageLimits& limits) {

@@ -20,10 +20,26 @@
 namespace facecheck::vision {
 
 struct ImageLimits {
-  int64_t max_pixels = 40'000'000;  // a 40 MP photo decodes to 120 MB of BGR
+  int64_t max_pixels = 40'000'000;  // what a header may claim; a 40 MP photo is 120 MB of BGR
   int max_side = 20000;             // also bounds strips like 100000x10
   size_t max_bytes = 20u << 20;     // the encoded file
+  // What a decode may allocate. A larger JPEG that libjpeg can scale
+  // (ImageHeader::reducible) is decoded at 1/2, 1/4 or 1/8, the least
+  // reduction that fits; any other image over it is TooLarge. Check-in
+  // frames get a much smaller budget than enrolment photos (CheckinSettings).
+  int64_t max_decoded_pixels = 40'000'000;
+
+  static ImageLimits with_budget(int64_t decoded_pixels) {
+    ImageLimits limits;
+    limits.max_decoded_pixels = decoded_pixels;
+    return limits;
+  }
 };
+
+// The budgets of the server's two kinds of upload. A kiosk frame needs far
+// fewer pixels than an enrolment photo: the detector works at 416 px.
+inline constexpr int64_t kFramePixels = 4'000'000;   // 1920x1080 fits whole
+inline constexpr int64_t kPhotoPixels = 16'000'000;  // a 12 MP phone photo fits whole
 
 struct ImageInfo {
   std::string format;  // "jpeg", "png", "bmp" or "webp"
@@ -38,8 +54,17 @@ struct ImageInfo {
 ImageInfo probe_image(std::string_view bytes, const ImageLimits& limits = {});
 
 // Decodes to 8-bit BGR (CV_8UC3): alpha dropped, gray expanded, 16-bit
-// reduced, EXIF orientation applied. Throws ImageError.
-cv::Mat decode_image(std::string_view bytes, const ImageLimits& limits = {});
+// reduced, EXIF orientation applied, within limits.max_decoded_pixels.
+// `scale` is how many original pixels one decoded pixel spans (1, 2, 4, 8).
+// Throws ImageError.
+struct DecodedImage {
+  cv::Mat pixels;
+  int scale = 1;
+};
+DecodedImage decode_image_within(std::string_view bytes, const ImageLimits& limits = {});
+inline cv::Mat decode_image(std::string_view bytes, const ImageLimits& limits = {}) {
+  return decode_image_within(bytes, limits).pixels;
+}
 
 // Convenience for the CLI: reads a file (refusing one over limits.max_bytes
 // before reading it) and decodes it. Throws ImageError, with code

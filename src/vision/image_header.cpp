@@ -106,6 +106,7 @@ void require_jpeg_end(std::string_view data, size_t scan_start, ImageHeader& h) 
 void parse_jpeg(std::string_view data, ImageHeader& h) {
   const Reader r(data, "JPEG", false);
   bool have_frame = false;
+  bool sequential = false;
   for (size_t at = 2;;) {  // just after SOI
     if (r.u8(at) != 0xFF) throw corrupt("JPEG segment does not start with a marker");
     while (r.u8(at + 1) == 0xFF) ++at;  // fill bytes may pad any marker
@@ -119,11 +120,16 @@ void parse_jpeg(std::string_view data, ImageHeader& h) {
       h.height = r.u16(at + 3);
       h.width = r.u16(at + 5);
       have_frame = true;
+      sequential = marker == 0xC0 || marker == 0xC1;
     } else if (marker == 0xE1 && h.orientation == 1) {  // APP1: EXIF (or XMP)
       h.orientation = exif_orientation(r.bytes(at + 2, length - 2));
     } else if (marker == 0xDA) {  // SOS: the compressed data follows
       if (!have_frame) throw corrupt("JPEG image data comes before its frame header");
       require_jpeg_end(data, at + length, h);
+      // A second SOS means a multi-scan file. FF DA cannot occur inside
+      // entropy-coded data; inside a later table segment it could, which
+      // only errs on the safe side.
+      h.reducible = sequential && data.find("\xFF\xDA"sv, at + length) == std::string_view::npos;
       return;
     }
     at += length;

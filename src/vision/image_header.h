@@ -47,6 +47,11 @@ struct ImageHeader {
   int64_t width = 0;    // as stored, before EXIF orientation; 64-bit because
   int64_t height = 0;   // headers can claim sizes far beyond int
   int orientation = 1;  // EXIF orientation 1-8; 1 when absent or unreadable
+  // A JPEG that libjpeg can decode at 1/2, 1/4 or 1/8 scale in memory
+  // proportional to the reduced size: sequential (SOF0/SOF1) with a single
+  // scan. Progressive and multi-scan files need a coefficient buffer for the
+  // whole image (about 2 bytes a pixel) at any scale.
+  bool reducible = false;
   // The first problem found once the size was known (a missing end marker, a
   // chunk running past the end, ...). It is kept rather than thrown so that
   // the caller checks its size limits first: an oversized image is reported

@@ -5,6 +5,9 @@
 #include <zlib.h>
 
 #include <ctime>
+#include <future>
+#include <iostream>
+#include <opencv2/imgcodecs.hpp>
 
 #include "http/raw_socket.h"
 #include "http/server_fixture.h"
@@ -287,6 +290,63 @@ TEST_F(HttpLimits, FaceIndexThatDoesNotFitIs400AndEnrolsNothing) {
                   "application/json");
   EXPECT_EQ(status_of(as_json), 400) << (as_json ? as_json->body : "");
   EXPECT_EQ(body_json(http_->Get(faces, admin_))["faces"].size(), 0u);
+}
+
+// ---- Finding 5: decode amplification ----
+
+// A 64x64 JPEG whose frame header claims 6000x6000 (about 1 KB): decoded in
+// full it is a 108 MB bitmap.
+std::string jpeg_claiming_6000x6000() {
+  std::vector<uchar> out;
+  cv::imencode(".jpg", cv::Mat(64, 64, CV_8UC3, cv::Scalar(90, 120, 150)), out);
+  std::string jpeg(out.begin(), out.end());
+  const size_t sof = jpeg.find("\xFF\xC0");
+  EXPECT_NE(sof, std::string::npos);
+  for (size_t at : {sof + 5, sof + 7}) jpeg[at] = char(6000 >> 8), jpeg[at + 1] = char(6000 & 0xFF);
+  return jpeg;
+}
+
+TEST_F(HttpLimits, HugeClaimedJpegsCostAKioskBurstLittleMemory) {
+  const auto server = fresh_server();
+  ASSERT_TRUE(server->ok());
+  const auto admin = bearer(server->admin_key());
+  const auto now = static_cast<int64_t>(std::time(nullptr));
+  auto c = server->client();
+  const json event = body_json(c->Post(
+      "/api/v1/events", admin,
+      json({{"name", "Burst"}, {"starts_at", now}, {"ends_at", now + 3600}, {"status", "open"}})
+          .dump(),
+      "application/json"));
+  const std::string path = "/api/v1/events/" + std::to_string(event["id"].get<int>());
+  const std::string token =
+      body_json(c->Post(path + "/kiosks", admin, R"({"name": "door"})", "application/json"))
+          .value("token", "");
+  const std::string attack = jpeg_claiming_6000x6000();
+  REQUIRE_DATA();
+  // A real check-in first, so the engines' first-inference buffers are not counted.
+  ASSERT_EQ(status_of(c->Post(path + "/checkin", admin, image_form(lfw_photo("Grant_Hackett", 1)))),
+            200);
+  const long peak_before = proc_status_kib(server->pid(), "VmHWM");
+  // Ten at once: a kiosk's whole burst.
+  std::vector<std::future<std::pair<int, json>>> replies;
+  for (int i = 0; i < 10; ++i)
+    replies.push_back(std::async(std::launch::async, [&] {
+      auto r = server->client(60)->Post(path + "/checkin", bearer(token), image_form(attack));
+      return std::make_pair(status_of(r), body_json(r));
+    }));
+  int answered = 0;
+  for (auto& reply : replies) {
+    const auto [status, body] = reply.get();
+    EXPECT_TRUE(status == 200 || status == 503) << status << " " << body;
+    if (status != 200) continue;
+    ++answered;
+    EXPECT_EQ(body["width"], 1500) << body;
+    EXPECT_EQ(body["scale"], 4) << body;
+  }
+  EXPECT_GT(answered, 0);
+  const long grown_kib = proc_status_kib(server->pid(), "VmHWM") - peak_before;
+  std::cout << "ten 6000x6000 check-ins: peak memory +" << grown_kib / 1024 << " MB\n";
+  EXPECT_LT(grown_kib, 200 * 1024) << "peak memory grew by " << grown_kib / 1024 << " MB";
 }
 
 }  // namespace

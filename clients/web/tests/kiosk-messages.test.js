@@ -89,6 +89,14 @@ test('errors: offline retries with back-off, auth is fatal, busy and closed retr
   assert.equal(closed.kind, 'closed');
   assert.equal(closed.text, 'Check-in is closed for this event');
   assert.equal(describeError(new ApiError(409, 'checkin_not_yet_open', 'x'), 'zh').text, '签到尚未开始');
+  // A valid token whose event is not open: wait for it, keep the token.
+  const over = describeError(new ApiError(401, 'kiosk_event_over', 'x'), 'en');
+  assert.equal(over.kind, 'closed');
+  assert.equal(over.fatal, false);
+  assert.equal(over.text, 'Check-in is closed for this event');
+  const draft = describeError(new ApiError(401, 'kiosk_event_not_open', 'x'), 'en');
+  assert.equal(draft.fatal, false);
+  assert.equal(draft.text, 'Check-in has not opened yet');
   const other = describeError(new ApiError(415, 'unsupported_media_type', 'Unsupported image format'), 'en');
   assert.equal(other.kind, 'error');
   assert.equal(other.text, 'Something went wrong (Unsupported image format). Retrying…');
