@@ -7,6 +7,12 @@
 namespace facecheck::http {
 namespace {
 
+[[noreturn]] void unknown_secret() {
+  throw HttpError(401, "unauthorized", "Unknown or revoked credentials");
+}
+
+}  // namespace
+
 std::string bearer_secret(const httplib::Request& req, TokenSource source) {
   const std::string header = req.get_header_value("Authorization");
   if (!header.empty()) {
@@ -25,27 +31,25 @@ std::string bearer_secret(const httplib::Request& req, TokenSource source) {
   throw HttpError(401, "unauthorized", "This route needs an admin key or a kiosk token");
 }
 
-[[noreturn]] void unknown_secret() {
-  throw HttpError(401, "unauthorized", "Unknown or revoked credentials");
-}
-
-}  // namespace
-
-Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource source) {
-  const std::string secret = bearer_secret(req, source);
+Caller caller_for_secret(const storage::Store& store, RateLimiter& limiter,
+                         const std::string& secret) {
   Caller caller;
   if (secret.rfind("ak_", 0) == 0) {
-    caller.admin = ctx.store.verify_api_key(secret);
+    caller.admin = store.verify_api_key(secret);
     if (!caller.admin) unknown_secret();
   } else if (secret.rfind("kt_", 0) == 0) {
-    caller.kiosk = ctx.store.authenticate_kiosk(secret);
+    caller.kiosk = store.authenticate_kiosk(secret);
     if (!caller.kiosk) unknown_secret();
-    if (!ctx.limiter.allow(caller.kiosk->id))
+    if (!limiter.allow(caller.kiosk->id))
       throw HttpError(429, "rate_limited", "Too many requests from this kiosk; slow down");
   } else {
     unknown_secret();
   }
   return caller;
+}
+
+Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource source) {
+  return caller_for_secret(ctx.store, ctx.limiter, bearer_secret(req, source));
 }
 
 Caller require_admin(Context& ctx, const httplib::Request& req) {

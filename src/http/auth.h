@@ -9,9 +9,12 @@
 #include <httplib.h>
 
 #include <optional>
+#include <string>
 
 #include "http/context.h"
+#include "http/rate_limit.h"
 #include "storage/records.h"
+#include "storage/store.h"
 
 namespace facecheck::http {
 
@@ -32,6 +35,14 @@ enum class TokenSource { kHeader, kHeaderOrQuery };
 
 Caller authenticate(Context& ctx, const httplib::Request& req,
                     TokenSource source = TokenSource::kHeader);
+
+// The two halves of authenticate, apart so that the fuzz target
+// (tests/fuzz/fuzz_auth.cpp) can drive them without a whole server: the
+// secret from the request (401 when there is none or the scheme is not
+// Bearer), and the caller it names (401 unknown, 429 kiosk over its rate).
+std::string bearer_secret(const httplib::Request& req, TokenSource source);
+Caller caller_for_secret(const storage::Store& store, RateLimiter& limiter,
+                         const std::string& secret);
 Caller require_admin(Context& ctx, const httplib::Request& req);
 Caller require_kiosk(Context& ctx, const httplib::Request& req);
 // An admin, or a kiosk of this event.
