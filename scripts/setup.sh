@@ -15,6 +15,10 @@ APT_PACKAGES=(
   # starts threads before main, which the shutdown tests must survive.
   libopenblas0-pthread
   chromium fonts-noto-cjk ffmpeg
+  # Fuzzing (scripts/fuzz.sh): clang 14 and its runtimes, which hold libFuzzer
+  # and clang's ASan/UBSan. gcc's sanitizers (scripts/sanitize.sh) come
+  # with build-essential.
+  clang libclang-rt-14-dev
 )
 
 missing=()

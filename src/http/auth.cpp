@@ -1,34 +1,10 @@
 #include "http/auth.h"
 
-#include <algorithm>
-
 #include "http/errors.h"
 
 namespace facecheck::http {
 
-std::string request_secret(const httplib::Request& req, TokenSource source) {
-  const std::string header = req.get_header_value("Authorization");
-  if (!header.empty()) {
-    constexpr std::string_view kScheme = "bearer ";
-    std::string prefix = header.substr(0, kScheme.size());
-    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (prefix != kScheme)
-      throw HttpError(401, "unauthorized", "Use 'Authorization: Bearer <key or token>'");
-    std::string secret = header.substr(kScheme.size());
-    secret.erase(0, secret.find_first_not_of(' '));
-    return secret;
-  }
-  if (source == TokenSource::kHeaderOrQuery && req.has_param("token"))
-    return req.get_param_value("token");
-  throw HttpError(401, "unauthorized", "This route needs an admin key or a kiosk token");
-}
-
 namespace {
-
-[[noreturn]] void unknown_secret() {
-  throw HttpError(401, "unauthorized", "Unknown or revoked credentials");
-}
 
 // A kiosk token is a credential only while its event is open and its
 // check-in window not over (event_window.h); before the window opens it
@@ -51,17 +27,8 @@ void require_kiosk_event_open(Context& ctx, const storage::Kiosk& kiosk) {
 }  // namespace
 
 Caller identify(Context& ctx, const std::string& secret) {
-  Caller caller;
-  if (secret.rfind("ak_", 0) == 0) {
-    caller.admin = ctx.store.verify_api_key(secret);
-    if (!caller.admin) unknown_secret();
-  } else if (secret.rfind("kt_", 0) == 0) {
-    caller.kiosk = ctx.store.authenticate_kiosk(secret);
-    if (!caller.kiosk) unknown_secret();
-    require_kiosk_event_open(ctx, *caller.kiosk);
-  } else {
-    unknown_secret();
-  }
+  Caller caller = caller_for_secret(ctx.store, secret);
+  if (caller.kiosk) require_kiosk_event_open(ctx, *caller.kiosk);
   return caller;
 }
 

@@ -11,9 +11,12 @@
 #include <httplib.h>
 
 #include <optional>
+#include <string>
 
 #include "http/context.h"
+#include "http/rate_limit.h"
 #include "storage/records.h"
+#include "storage/store.h"
 
 namespace facecheck::http {
 
@@ -39,6 +42,11 @@ std::string request_secret(const httplib::Request& req, TokenSource source);
 Caller identify(Context& ctx, const std::string& secret);
 Caller authenticate(Context& ctx, const httplib::Request& req,
                     TokenSource source = TokenSource::kHeader);
+
+// The credential `secret` names in the store (401 unknown or revoked),
+// before the event and rate checks of identify/authenticate: apart so that
+// the fuzz target (tests/fuzz/fuzz_auth.cpp) can drive it without a server.
+Caller caller_for_secret(const storage::Store& store, const std::string& secret);
 Caller require_admin(Context& ctx, const httplib::Request& req);
 Caller require_kiosk(Context& ctx, const httplib::Request& req);
 // An admin, or a kiosk of this event.
