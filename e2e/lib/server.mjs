@@ -44,8 +44,9 @@ async function waitForHealth(base, child, timeoutMs) {
   throw new Error(`facecheck serve did not answer /healthz within ${timeoutMs} ms`);
 }
 
-// → {base, port, dataDir, adminKey, log(), stop()}
-export async function startServer({ timeoutMs = 60000 } = {}) {
+// → {base, port, dataDir, adminKey, log(), stop()}. extraArgs and env go to
+// `facecheck serve` (e.g. the liveness test's fixed challenge).
+export async function startServer({ timeoutMs = 60000, extraArgs = [], env = {} } = {}) {
   const bin = facecheckBinary();
   if (!existsSync(bin)) throw new Error(`no facecheck binary at ${bin} (build it, or set FACECHECK_BUILD / FACECHECK_BIN)`);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'facecheck-e2e-'));
@@ -55,11 +56,13 @@ export async function startServer({ timeoutMs = 60000 } = {}) {
   // One engine: a kiosk sends one frame at a time, and the CI machine has
   // two cores to share with chromium.
   const args = ['serve', '--port', String(port), '--data', dataDir,
-    '--web-root', path.join(repoRoot, 'clients', 'web'), '--workers', '1'];
+    '--web-root', path.join(repoRoot, 'clients', 'web'), '--workers', '1', ...extraArgs];
   // The models sit in the checkout (scripts/fetch-models.sh), not next to a
   // binary built elsewhere; FACECHECK_MODELS still wins when set.
   if (!process.env.FACECHECK_MODELS) args.push('--models', path.join(repoRoot, 'models'));
-  const child = spawn(bin, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, {
+    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+  });
   let output = '';
   const keep = (chunk) => { output = (output + chunk).slice(-20000); };
   child.stdout.on('data', keep);

@@ -27,3 +27,20 @@ export async function smallPng(from, to) {
     '-frames:v', '1', to]);
   return to;
 }
+
+// The first `seconds` of a real video as a 640x480 .y4m clip (padded, not
+// stretched), for a kiosk whose camera must show a live person moving.
+export async function videoY4m(video, out, seconds = 6) {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', video,
+    '-t', String(seconds), '-r', '15', '-an',
+    '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:(oh-ih)/2:color=gray,format=yuv420p',
+    '-f', 'yuv4mpegpipe', out]);
+  return out;
+}
+
+// One frame of a video (at `second`) as a JPEG, to enrol its person.
+export async function videoFrame(video, out, second = 0) {
+  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-ss', String(second),
+    '-i', video, '-frames:v', '1', '-q:v', '2', out]);
+  return out;
+}
