@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -124,9 +125,22 @@ void run_eval_liveness(const EvalLivenessArgs& args) {
 
   const vision::LivenessInput input{args.crop_scale, args.rgb};
   std::vector<std::optional<cv::Vec3f>> probs(items.size());
-  thread_local std::unique_ptr<vision::LivenessDetector> detector;
+  // Detectors are not thread-safe: each job borrows one from this pool (the
+  // pool grows to one per worker thread) and gives it back.
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<vision::LivenessDetector>> pool;
+  auto borrow = [&] {
+    std::lock_guard lock(pool_mutex);
+    if (pool.empty()) return vision::LivenessDetector::create(vision::default_models_dir(), input);
+    auto d = std::move(pool.back());
+    pool.pop_back();
+    return d;
+  };
+  auto give_back = [&](std::unique_ptr<vision::LivenessDetector> d) {
+    std::lock_guard lock(pool_mutex);
+    pool.push_back(std::move(d));
+  };
   for_each_with_engine(items.size(), args.threads, "scoring", [&](auto& engine, size_t i) {
-    if (!detector) detector = vision::LivenessDetector::create(vision::default_models_dir(), input);
     cv::Mat image;
     try {
       image = items[i].frame.empty() ? vision::read_image_file(items[i].file) : items[i].frame;
@@ -135,7 +149,10 @@ void run_eval_liveness(const EvalLivenessArgs& args) {
     }
     const auto faces = engine.detect(image);
     const auto largest = vision::largest_face(faces);
-    if (largest) probs[i] = detector->class_probabilities(image, faces[*largest].box);
+    if (!largest) return;
+    auto detector = borrow();
+    probs[i] = detector->class_probabilities(image, faces[*largest].box);
+    give_back(std::move(detector));
   });
 
   std::vector<eval::PadSample> samples;
