@@ -6,9 +6,11 @@
 #
 #   bash scripts/fuzz.sh [--seconds N] [TARGET...]
 #
-# Seeds: our own hand-written inputs in tests/fuzz/corpus/<target>, plus, for
-# the image and HTTP targets, small real photos from ../shared/data/faces
-# (linked into build/fuzz/seeds at run time, never copied into the repo).
+# Seeds: our own hand-written text inputs in tests/fuzz/corpus/<target>
+# (none for the image targets: images are never committed), plus, for the
+# image and HTTP targets, small real photos from ../shared/data/faces (JPEG
+# with and without EXIF, PNG, BMP, WebP, GIF, TIFF, ICO, broken files;
+# linked into build/fuzz/seeds at run time, never copied into the repo).
 # What a run discovers accumulates in build/fuzz/corpus/<target>, so later
 # runs on the same machine start from there.
 set -euo pipefail
@@ -75,6 +77,7 @@ for t in "${targets[@]}"; do
     fuzz_http_request) extra=("$seeds/http"); max_len=65536 ;;
   esac
   mkdir -p "$build/corpus/$t"
+  [ -d "$root/tests/fuzz/corpus/$t" ] && extra+=("$root/tests/fuzz/corpus/$t")
   log="$build/logs/$t.log"
   echo "fuzz: $t for ${seconds}s" >&2
   # New inputs go to the first folder; the seed folders are only read.
@@ -82,7 +85,7 @@ for t in "${targets[@]}"; do
   # is a memory bomb. Both count as failures.
   if "$build/$t" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/crashes/$t-" \
-      "$build/corpus/$t" "$root/tests/fuzz/corpus/$t" "${extra[@]}" >"$log" 2>&1; then
+      "$build/corpus/$t" "${extra[@]}" >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || true)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || true)
     echo "fuzz: $t ok: ${runs:-?} runs, coverage ${cov:-?} edges" >&2
