@@ -101,6 +101,7 @@ constexpr double kStillFrameDifference = 0.5;
 
 struct FrameFace {
   bool found = false;
+  cv::Rect2f box;
   vision::ActionSample sample;
   vision::Embedding embedding;
   cv::Mat thumbnail;
@@ -115,6 +116,7 @@ FrameFace analyse(vision::FaceEngine& engine, const cv::Mat& frame,
   const cv::Rect2f box = faces[*largest].box;
   const vision::Landmarks landmarks = engine.landmarks(frame, box);
   out.found = true;
+  out.box = box;
   out.sample = {vision::measure_motion(landmarks), engine.eyes_closed(frame, landmarks)};
   out.embedding = engine.embed_face(frame, landmarks,
                                     vision::EmbedOptions::fastest().with_model(settings.model));
@@ -262,11 +264,8 @@ ChallengeProgress ChallengeBook::advance(Session& s, const cv::Mat& frame, std::
   if (s.done < s.actions.size()) return progress(s);
 
   LivenessProof proof{s.event_id, s.kiosk_id, s.actions, std::string(card.id), face.embedding, 0};
-  proof.passive_score = engines_.run([&](vision::FaceEngine& engine) {
-    const auto faces = engine.detect(frame, settings_.detector);
-    const auto largest = vision::largest_face(faces);
-    return largest ? engine.live_probability(frame, faces[*largest].box) : 0.f;
-  });
+  proof.passive_score = engines_.run(
+      [&](vision::FaceEngine& engine) { return engine.live_probability(frame, face.box); });
   s.state = ChallengeState::kPassed;
   s.proof = random_token();
   std::lock_guard lock(mutex_);

@@ -25,12 +25,11 @@ namespace fs = std::filesystem;
 void run_liveness(const std::string& path, float threshold) {
   const cv::Mat image = vision::read_image_file(path);
   vision::FaceEngine engine(vision::default_models_dir());
-  auto detector = vision::LivenessDetector::create(vision::default_models_dir());
   const auto faces = engine.detect(image);
   if (faces.empty()) throw CommandError("no face found in " + path, 4);
   json out = json::array();
   for (const auto& face : faces) {
-    const float score = detector->live_probability(image, face.box);
+    const float score = engine.live_probability(image, face.box);
     out.push_back(
         {{"box", vision::box_json(face.box)}, {"live", score >= threshold}, {"score", score}});
   }

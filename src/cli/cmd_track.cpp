@@ -5,7 +5,6 @@
 #include <opencv2/videoio.hpp>
 
 #include "cli/commands.h"
-#include "vision/eye_state_detector.h"
 #include "vision/face_engine.h"
 #include "vision/face_motion.h"
 #include "vision/model_store.h"
@@ -24,7 +23,6 @@ void run_track(const TrackArgs& args) {
   if (!video.isOpened()) throw CommandError("cannot open video " + args.video);
   const double fps = video.get(cv::CAP_PROP_FPS);
   vision::FaceEngine engine(vision::default_models_dir());
-  auto eyes = vision::EyeStateDetector::create(vision::default_models_dir());
   const vision::DetectOptions detect{vision::DetectorKind::Tiny, 416, 0.4f, 320};
   std::cout << "frame,seconds,face,yaw,pitch,roll,eye_openness,eyes_closed\n";
   cv::Mat frame;
@@ -41,8 +39,7 @@ void run_track(const TrackArgs& args) {
     const auto landmarks = engine.landmarks(frame, faces[*largest].box);
     const auto motion = vision::measure_motion(landmarks);
     std::cout << "1," << motion.pose.yaw << "," << motion.pose.pitch << "," << motion.pose.roll
-              << "," << motion.eye_openness << "," << eyes->closed_probability(frame, landmarks)
-              << "\n";
+              << "," << motion.eye_openness << "," << engine.eyes_closed(frame, landmarks) << "\n";
   }
 }
 

@@ -10,7 +10,6 @@
 #include <opencv2/videoio.hpp>
 
 #include "test_support.h"
-#include "vision/eye_state_detector.h"
 #include "vision/face_actions.h"
 #include "vision/face_engine.h"
 #include "vision/image_decoder.h"
@@ -26,9 +25,7 @@ struct Frame {
 
 class Tracking {
  public:
-  Tracking()
-      : engine_(facecheck::testing::models_dir()),
-        eyes_(EyeStateDetector::create(facecheck::testing::models_dir())) {}
+  Tracking() : engine_(facecheck::testing::models_dir()) {}
 
   // The sample of the largest face, as a kiosk frame is analysed.
   std::optional<ActionSample> sample(const cv::Mat& frame) {
@@ -36,12 +33,11 @@ class Tracking {
     const auto largest = largest_face(faces);
     if (!largest) return std::nullopt;
     const Landmarks lm = engine_.landmarks(frame, faces[*largest].box);
-    return ActionSample{measure_motion(lm), eyes_->closed_probability(frame, lm)};
+    return ActionSample{measure_motion(lm), engine_.eyes_closed(frame, lm)};
   }
 
  private:
   FaceEngine engine_;
-  std::unique_ptr<EyeStateDetector> eyes_;
 };
 
 Tracking& tracking() {
