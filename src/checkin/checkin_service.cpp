@@ -312,7 +312,8 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
       feed_.publish(event_id, {{"type", "check_in"},
                                {"person", person_json(person)},
                                {"checked_in_at", recorded.check_in.checked_in_at},
-                               {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)}});
+                               {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)},
+                               {"method", "face"}});
     results.push_back(r);
   }
   if (proof && !proof_used) challenges_.note_failure(event_id, kiosk_id);
@@ -338,6 +339,27 @@ ChallengeProgress CheckinService::challenge_frame(const std::string& challenge_i
                                                   std::optional<storage::Id> kiosk_id,
                                                   std::string_view image) {
   return challenges_.submit(challenge_id, kiosk_id, decode(image, settings_.frame_limits).pixels, image);
+}
+
+storage::CheckInResult CheckinService::check_in_attendee(storage::Id event_id,
+                                                         storage::Id person_id,
+                                                         std::optional<storage::Id> kiosk_id,
+                                                         storage::CheckInMethod method) {
+  storage::CheckIn c;
+  c.event_id = event_id;
+  c.person_id = person_id;
+  c.checked_in_at = clock_();
+  c.kiosk_id = kiosk_id;
+  c.method = method;
+  c.liveness = {{"method", "none"}};
+  const auto recorded = store_.record_checkin(c);
+  if (!recorded.already)
+    feed_.publish(event_id, {{"type", "check_in"},
+                             {"person", person_json(store_.get_person(person_id))},
+                             {"checked_in_at", recorded.check_in.checked_in_at},
+                             {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)},
+                             {"method", storage::to_string(method)}});
+  return recorded;
 }
 
 // The galleries drop the person before the database is asked, so they stop

@@ -111,6 +111,21 @@ class CheckinService {
   ChallengeProgress challenge_frame(const std::string& challenge_id,
                                     std::optional<storage::Id> kiosk_id, std::string_view image);
 
+  // Checks an attendee in without a face (an invitation's QR code, the
+  // desk) and tells the live feed. NotFound unless they attend the event.
+  storage::CheckInResult check_in_attendee(storage::Id event_id, storage::Id person_id,
+                                           std::optional<storage::Id> kiosk_id,
+                                           storage::CheckInMethod method);
+  // Runs `delete_faces` (a store write that deletes every template of the
+  // person) so that they stop matching at once, like delete_person.
+  template <typename F>
+  auto delete_faces_of(storage::Id person_id, F&& delete_faces) {
+    galleries_.person_deleted(person_id);
+    auto result = delete_faces();
+    galleries_.person_deleted(person_id);
+    return result;
+  }
+
   // Both drop the person or template from the galleries at once; kPending
   // when the deleted bytes still wait for a reader to leave the files.
   storage::Scrub delete_person(storage::Id person_id);
@@ -123,6 +138,9 @@ class CheckinService {
   // All rows or none: DomainError 422 with per-row errors otherwise.
   nlohmann::json import_csv(storage::Id event_id, std::string_view csv, bool link_existing);
   std::string export_csv(storage::Id event_id);
+  // The event's audit log (consent, withdrawals, guests' faces, revoked
+  // invitations): at, action, actor, person_id, details.
+  std::string export_audit_csv(storage::Id event_id);
   nlohmann::json stats(storage::Id event_id);
 
   // The match threshold in force for `model`'s templates of the event whose

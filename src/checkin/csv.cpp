@@ -1,5 +1,7 @@
 #include "checkin/csv.h"
 
+#include <ctime>
+
 namespace facecheck::checkin {
 namespace {
 
@@ -156,6 +158,15 @@ std::string csv_row(const std::vector<std::string>& fields) {
   }
   row += "\r\n";
   return row;
+}
+
+std::string iso_time(std::int64_t unix_seconds) {
+  char buf[32];
+  std::tm tm{};
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace facecheck::checkin

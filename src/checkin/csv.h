@@ -4,6 +4,7 @@
 // would execute.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,5 +35,8 @@ std::string csv_field(std::string_view value);
 // One record ending in CRLF. A record of a single empty field is written as
 // "" so it reads back as itself rather than as a blank line.
 std::string csv_row(const std::vector<std::string>& fields);
+
+// A time as spreadsheets read it: ISO 8601 in UTC ("2026-12-02T09:30:00Z").
+std::string iso_time(std::int64_t unix_seconds);
 
 }  // namespace facecheck::checkin

@@ -43,15 +43,6 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
-std::string iso_time(storage::Timestamp t) {
-  char buf[32];
-  std::tm tm{};
-  const std::time_t tt = t;
-  gmtime_r(&tt, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool link_existing) {
@@ -128,6 +119,16 @@ std::string CheckinService::export_csv(storage::Id event_id) {
   return out;
 }
 
+std::string CheckinService::export_audit_csv(storage::Id event_id) {
+  store_.get_event(event_id);
+  std::string out = "\xEF\xBB\xBF";
+  out += csv_row({"at", "action", "actor", "person_id", "details"});
+  for (const auto& e : store_.list_audit(event_id))
+    out += csv_row({iso_time(e.at), e.action, e.actor,
+                    e.person_id ? std::to_string(*e.person_id) : "", e.details.dump()});
+  return out;
+}
+
 json CheckinService::stats(storage::Id event_id) {
   const auto s = store_.event_stats(event_id, 600);
   json buckets = json::array();
@@ -138,6 +139,11 @@ json CheckinService::stats(storage::Id event_id) {
           {"checked_in", s.checked_in},
           {"not_yet", s.registered - s.checked_in},
           {"liveness_failures", challenges_.failures(event_id)},
+          {"by_method", {{"face", s.by_face}, {"qr", s.by_qr}, {"manual", s.by_manual}}},
+          {"consent",
+           {{"accepted", s.consent_accepted},
+            {"declined", s.consent_declined},
+            {"pending", s.consent_pending}}},
           {"per_10_minutes", buckets}};
 }
 

@@ -69,6 +69,7 @@ http::ServerOptions server_options(const ServeConfig& c) {
   o.legacy_event = c.legacy_event;
   o.kiosk_rps = c.kiosk_rps;
   o.kiosk_burst = 2 * c.kiosk_rps;
+  o.public_url = c.public_url;
   o.web_root = fs::is_directory(c.web_root) ? c.web_root : "";
   return o;
 }

@@ -111,6 +111,14 @@ const Setting kSettings[] = {
      [](ServeConfig& c, const std::string& v) { c.store_photos = to_bool(v); }},
     {"demo", "", "With no events yet: create a demo event open today and a kiosk",
      [](ServeConfig& c, const std::string& v) { c.demo = to_bool(v); }},
+    {"public_url", "URL",
+     "Origin of invitation links, e.g. https://checkin.example.com (default: the Host the "
+     "admin's browser used)",
+     [](ServeConfig& c, const std::string& v) {
+       if (!(v.starts_with("http://") || v.starts_with("https://")) || v.ends_with("/"))
+         throw std::invalid_argument("public_url must start with http:// or https:// and not end with /");
+       c.public_url = v;
+     }},
     {"web_root", "DIR", "Folder of the web clients served at / (default: clients/web)",
      [](ServeConfig& c, const std::string& v) { c.web_root = v; }},
     {"log_level", "LEVEL", "trace, debug, info, warn, error or off; default info",

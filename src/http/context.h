@@ -10,6 +10,8 @@
 
 #include "checkin/checkin_service.h"
 #include "checkin/engine_pool.h"
+#include "checkin/invitations.h"
+#include "http/guess_limit.h"
 #include "http/metrics.h"
 #include "http/rate_limit.h"
 #include "http/stream_slots.h"
@@ -39,6 +41,9 @@ struct ServerOptions {
   double kiosk_rps = 5;  // per kiosk token; 0 = unlimited
   double kiosk_burst = 10;
   std::string web_root;  // empty: no static files
+  // Origin of the invitation links ("https://checkin.example.com"); empty:
+  // the request's Host header.
+  std::string public_url;
 };
 
 struct Context {
@@ -50,6 +55,8 @@ struct Context {
   RateLimiter& limiter;
   StreamSlots& streams;
   std::atomic<bool>& stopping;
+  checkin::InvitationService& invitations;
+  GuessLimiter& guesses;  // unknown invitation codes per client address
 };
 
 }  // namespace facecheck::http

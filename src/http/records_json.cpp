@@ -67,6 +67,9 @@ json event_json(const storage::Event& e) {
           {"checkin_closes_after_min", e.checkin_closes_after_min},
           {"match_threshold", optional_json(e.match_threshold)},
           {"liveness", storage::to_string(e.liveness)},
+          {"consent_text", e.consent_text},
+          {"consent_version", e.consent_version},
+          {"self_register", e.self_register},
           {"created_at", e.created_at}};
 }
 
@@ -143,6 +146,9 @@ void apply_event_fields(const json& body, storage::Event& e, bool creating) {
   // null clears the override (back to the server's threshold).
   if (body.contains("match_threshold"))
     e.match_threshold = optional_number(body, "match_threshold");
+  // consent_version is the store's to manage (records.h).
+  e.consent_text = optional_string(body, "consent_text").value_or(e.consent_text);
+  e.self_register = optional_bool(body, "self_register").value_or(e.self_register);
 }
 
 void apply_person_fields(const json& body, storage::Person& p, bool creating) {

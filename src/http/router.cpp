@@ -27,11 +27,15 @@ thread_local RequestInfo current;
 std::string route_regex(const std::string& route) {
   static const std::regex placeholder(R"(\{[a-z_]+\})");
   static const std::regex dot(R"(\.)");
-  // {token}: a random hex token (liveness challenges); any other {name}: an id.
+  // {token}: a random hex token (liveness challenges); {code}: what might
+  // be an invitation code (the domain tells a malformed one from an unknown
+  // one no differently, and counts both as guesses); any other {name}: an id.
   static const std::regex token(R"(\{token\})");
-  const std::string escaped = std::regex_replace(route, dot, R"(\.)");
-  return std::regex_replace(std::regex_replace(escaped, token, R"(([0-9a-f]{32}))"), placeholder,
-                            R"(([0-9]+))");
+  static const std::regex code(R"(\{code\})");
+  std::string pattern = std::regex_replace(route, dot, R"(\.)");
+  pattern = std::regex_replace(pattern, token, R"(([0-9a-f]{32}))");
+  pattern = std::regex_replace(pattern, code, R"(([A-Za-z0-9_-]{1,64}))");
+  return std::regex_replace(pattern, placeholder, R"(([0-9]+))");
 }
 
 std::string status_message(int status) {

@@ -59,6 +59,9 @@ storage::Person person_from_fields(const ImageUpload& upload) {
 void self_register(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id event_id = path_id(req, 1);
   const Caller caller = require_event_access(ctx, req, event_id);
+  if (!caller.is_admin() && !ctx.store.get_event(event_id).self_register)
+    throw HttpError(403, "self_register_disabled",
+                    "Walk-up registration is off for this event; ask at the desk");
   const ImageUpload upload = read_image_upload(req);
   const storage::Person person = person_from_fields(upload);
   const auto scope =

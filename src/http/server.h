@@ -42,6 +42,8 @@ class ApiServer {
   RateLimiter limiter_;
   StreamSlots streams_;
   std::atomic<bool> stopping_{false};
+  checkin::InvitationService invitations_;
+  GuessLimiter guesses_;
   Context ctx_;
   GuardedServer server_;
 };

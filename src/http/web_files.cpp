@@ -31,25 +31,38 @@ const char* const kPagePolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+namespace {
+
+// Writes the file, or a 404 that the error handler turns into JSON.
+void send_file(const fs::path& root, const std::string& stem, const std::string& extension,
+               httplib::Response& res) {
+  const fs::path file = root / (stem + "." + extension);
+  std::error_code ec;
+  std::ifstream in;
+  if (fs::is_regular_file(file, ec)) in.open(file, std::ios::binary);
+  if (!in) {
+    res.status = 404;
+    return;
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  // Pages change with every deploy; a stale cached kiosk page would talk
+  // to a changed API.
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(bytes.str(), kTypes.at(extension));
+}
+
+}  // namespace
+
 bool add_web_files(httplib::Server& server, const std::string& web_root) {
   if (!fs::is_directory(web_root)) return false;
   const fs::path root = fs::weakly_canonical(web_root);
   server.Get(kFileRoute, [root](const httplib::Request& req, httplib::Response& res) {
-    const std::string extension = req.matches[2].str();
-    const fs::path file = root / (req.matches[1].str() + "." + extension);
-    std::error_code ec;
-    std::ifstream in;
-    if (fs::is_regular_file(file, ec)) in.open(file, std::ios::binary);
-    if (!in) {
-      res.status = 404;  // the error handler writes the JSON
-      return;
-    }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    // Pages change with every deploy; a stale cached kiosk page would talk
-    // to a changed API.
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(bytes.str(), kTypes.at(extension));
+    send_file(root, req.matches[1].str(), req.matches[2].str(), res);
+  });
+  // The guest's invitation link: the page reads the code from its own path.
+  server.Get(R"(/invite/iv[a-z2-7]{24})", [root](const httplib::Request&, httplib::Response& res) {
+    send_file(root, "invite", "html", res);
   });
   return true;
 }

@@ -8,10 +8,28 @@ namespace facecheck::storage {
 
 using namespace internal;
 
+std::string_view to_string(CheckInMethod method) {
+  switch (method) {
+    case CheckInMethod::kFace:
+      return "face";
+    case CheckInMethod::kQr:
+      return "qr";
+    case CheckInMethod::kManual:
+      return "manual";
+  }
+  return "face";  // unreachable
+}
+
+std::optional<CheckInMethod> parse_checkin_method(std::string_view text) {
+  for (auto m : {CheckInMethod::kFace, CheckInMethod::kQr, CheckInMethod::kManual})
+    if (to_string(m) == text) return m;
+  return std::nullopt;
+}
+
 namespace {
 
 constexpr const char* kCheckInColumns =
-    "id, event_id, person_id, checked_in_at, distance, kiosk_id, quality, liveness";
+    "id, event_id, person_id, checked_in_at, distance, kiosk_id, quality, liveness, method";
 
 CheckIn checkin_from_row(const Statement& row) {
   CheckIn c;
@@ -23,6 +41,9 @@ CheckIn checkin_from_row(const Statement& row) {
   c.kiosk_id = row.optional_int64(5);
   c.quality = decode_json(row.text(6));
   c.liveness = decode_json(row.text(7));
+  const auto method = parse_checkin_method(row.text(8));
+  if (!method) throw StorageError("corrupt check-in method: " + row.text(8));
+  c.method = *method;
   return c;
 }
 
@@ -53,11 +74,11 @@ CheckInResult Store::record_checkin(const CheckIn& checkin) {
     // and the select below no other check-in can appear: the pair is atomic.
     Statement insert = db.prepare(
         std::string("INSERT INTO check_ins (event_id, person_id, checked_in_at, distance, "
-                    "kiosk_id, quality, liveness) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "kiosk_id, quality, liveness, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (event_id, person_id) DO NOTHING RETURNING ") +
         kCheckInColumns);
     insert.bind_all(checkin.event_id, checkin.person_id, checkin.checked_in_at, checkin.distance,
-                    checkin.kiosk_id, quality, liveness);
+                    checkin.kiosk_id, quality, liveness, to_string(checkin.method));
     if (insert.step()) return CheckInResult{checkin_from_row(insert), false};
     Statement existing = db.prepare(std::string("SELECT ") + kCheckInColumns +
                                     " FROM check_ins WHERE event_id = ? AND person_id = ?");
@@ -91,6 +112,31 @@ EventStats Store::event_stats(Id event_id, int bucket_seconds) const {
                            " (SELECT 1 FROM face_templates t WHERE t.person_id = a.person_id)",
                            event_id);
     stats.checked_in = count(db, "SELECT count(*) FROM check_ins WHERE event_id = ?", event_id);
+    Statement methods =
+        db.prepare("SELECT method, count(*) FROM check_ins WHERE event_id = ? GROUP BY method");
+    methods.bind(1, event_id);
+    while (methods.step()) {
+      const auto m = parse_checkin_method(methods.text(0));
+      std::int64_t& slot = m == CheckInMethod::kQr       ? stats.by_qr
+                           : m == CheckInMethod::kManual ? stats.by_manual
+                                                         : stats.by_face;
+      slot += methods.int64(1);
+    }
+    // Each invited attendee's latest answer to the current consent version.
+    Statement consent = db.prepare(
+        "SELECT (SELECT c.accepted FROM consents c WHERE c.event_id = i.event_id"
+        "   AND c.person_id = i.person_id AND c.version = e.consent_version"
+        "   ORDER BY c.id DESC LIMIT 1) AS answer, count(*)"
+        " FROM (SELECT DISTINCT event_id, person_id FROM invitations WHERE event_id = ?) i"
+        " JOIN events e ON e.id = i.event_id GROUP BY answer");
+    consent.bind(1, event_id);
+    while (consent.step()) {
+      const auto answer = consent.optional_int64(0);
+      std::int64_t& slot = !answer ? stats.consent_pending
+                           : *answer ? stats.consent_accepted
+                                     : stats.consent_declined;
+      slot += consent.int64(1);
+    }
     // Floor to the bucket: SQLite's % truncates toward zero, so the double
     // modulo keeps times before 1970 in the right bucket too.
     Statement stmt = db.prepare(

@@ -49,7 +49,8 @@ namespace {
 
 constexpr const char* kEventColumns =
     "id, name, venue, starts_at, ends_at, status, checkin_opens_before_min, "
-    "checkin_closes_after_min, match_threshold, liveness, created_at";
+    "checkin_closes_after_min, match_threshold, liveness, created_at, consent_text, "
+    "consent_version, self_register";
 
 Event event_from_row(const Statement& row) {
   Event e;
@@ -68,6 +69,9 @@ Event event_from_row(const Statement& row) {
   if (!liveness) throw StorageError("corrupt event liveness policy: " + row.text(9));
   e.liveness = *liveness;
   e.created_at = row.int64(10);
+  e.consent_text = row.text(11);
+  e.consent_version = static_cast<int>(row.int64(12));
+  e.self_register = row.int64(13) != 0;
   return e;
 }
 
@@ -75,6 +79,7 @@ Event event_from_row(const Statement& row) {
 void check_event(Event& e) {
   throw_if_invalid(check_text(e.name, "name", true));
   throw_if_invalid(check_text(e.venue, "venue", false));
+  throw_if_invalid(check_text(e.consent_text, "consent_text", false));
   if (e.ends_at < e.starts_at) throw Invalid("event ends before it starts");
   if (e.checkin_opens_before_min < 0 || e.checkin_closes_after_min < 0)
     throw Invalid("check-in window minutes must not be negative");
@@ -82,11 +87,11 @@ void check_event(Event& e) {
     throw Invalid("match_threshold must be a positive number");
 }
 
-// Binds the writable fields to parameters 1..9, in kEventColumns order.
+// Binds the writable fields to parameters 1..11.
 void bind_event_fields(Statement& stmt, const Event& e) {
   stmt.bind_all(e.name, e.venue, e.starts_at, e.ends_at, to_string(e.status),
                 e.checkin_opens_before_min, e.checkin_closes_after_min, e.match_threshold,
-                to_string(e.liveness));
+                to_string(e.liveness), e.consent_text, e.self_register ? 1 : 0);
 }
 
 }  // namespace
@@ -98,11 +103,12 @@ Event Store::create_event(const Event& event) {
     Statement stmt =
         db.prepare(std::string("INSERT INTO events (name, venue, starts_at, ends_at, status, "
                                "checkin_opens_before_min, checkin_closes_after_min, "
-                               "match_threshold, liveness, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") +
+                               "match_threshold, liveness, consent_text, self_register, "
+                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "RETURNING ") +
                    kEventColumns);
     bind_event_fields(stmt, e);
-    stmt.bind(10, now());
+    stmt.bind(12, now());
     stmt.expect_row("insert returned no row");
     return event_from_row(stmt);
   });
@@ -135,11 +141,13 @@ Event Store::update_event(const Event& event) {
     Statement stmt =
         db.prepare(std::string("UPDATE events SET name = ?, venue = ?, starts_at = ?, "
                                "ends_at = ?, status = ?, checkin_opens_before_min = ?, "
-                               "checkin_closes_after_min = ?, match_threshold = ?, liveness = ? "
+                               "checkin_closes_after_min = ?, match_threshold = ?, liveness = ?, "
+                               "consent_version = consent_version + (consent_text IS NOT ?10), "
+                               "consent_text = ?10, self_register = ? "
                                "WHERE id = ? RETURNING ") +
                    kEventColumns);
     bind_event_fields(stmt, e);
-    stmt.bind(10, e.id);
+    stmt.bind(12, e.id);
     stmt.expect_row("event " + std::to_string(e.id) + " not found");
     return event_from_row(stmt);
   });

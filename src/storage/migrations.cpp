@@ -133,10 +133,68 @@ ALTER TABLE check_ins ADD COLUMN liveness TEXT NOT NULL DEFAULT '{}'
   CHECK (json_valid(liveness));
 )sql";
 
+// The guest's side (docs/privacy.md): each event's consent text and its
+// version, whether kiosks may register walk-ups, invitation codes, the
+// guests' consent answers (every answer kept: what was agreed to, and
+// when), how each check-in was made, and an audit log of what guests and
+// staff did. Walk-up self-registration becomes opt-in per event.
+//
+// Invitation codes are kept in clear, unlike kiosk tokens: the organiser
+// prints and re-exports them, and a code reaches only its guest's own
+// record (consent, their own face, QR check-in at that event).
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE events ADD COLUMN consent_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN consent_version INTEGER NOT NULL DEFAULT 1
+  CHECK (consent_version >= 1);
+ALTER TABLE events ADD COLUMN self_register INTEGER NOT NULL DEFAULT 0
+  CHECK (self_register IN (0, 1));
+ALTER TABLE check_ins ADD COLUMN method TEXT NOT NULL DEFAULT 'face'
+  CHECK (method IN ('face', 'qr', 'manual'));
+
+CREATE TABLE invitations (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL,
+  person_id INTEGER NOT NULL,
+  code TEXT NOT NULL UNIQUE CHECK (length(code) = 26),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  FOREIGN KEY (event_id, person_id)
+    REFERENCES event_attendees (event_id, person_id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX invitations_attendee ON invitations (event_id, person_id);
+
+CREATE TABLE consents (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL,
+  person_id INTEGER NOT NULL,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  accepted INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+  text TEXT NOT NULL,  -- the event's text as shown; '' = the clients' default text
+  answered_at INTEGER NOT NULL,
+  FOREIGN KEY (event_id, person_id)
+    REFERENCES event_attendees (event_id, person_id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX consents_attendee ON consents (event_id, person_id);
+
+-- No foreign keys: the record of a deletion must outlive what it deleted.
+-- Rows name people by id only, never by name or face.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  event_id INTEGER,
+  person_id INTEGER,
+  action TEXT NOT NULL CHECK (length(action) > 0),
+  actor TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+) STRICT;
+CREATE INDEX audit_log_event ON audit_log (event_id, at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "events, people, attendance, face templates, check-ins, kiosks, admin keys", kSchemaV1},
     {2, "face templates record their recognition model and dimension", kSchemaV2},
     {3, "events choose a liveness policy; check-ins record their liveness evidence", kSchemaV3},
+    {4, "invitations, consent, check-in methods and the audit log", kSchemaV4},
 };
 
 void apply(Database& db, const Migration& m) {

@@ -61,6 +61,15 @@ struct Event {
   // empty means the global default applies.
   std::optional<double> match_threshold;
   LivenessPolicy liveness = LivenessPolicy::kOff;
+  // What guests agree to before enrolling their own face; "" means the
+  // clients' default text. The store manages the version: it starts at 1
+  // and update_event adds 1 whenever the text changes (the value given is
+  // ignored), so an answer always names the text it answered.
+  std::string consent_text;
+  int consent_version = 1;
+  // Whether kiosks may register walk-up guests (self-register). Off by
+  // default: a kiosk token should not be able to mint attendees.
+  bool self_register = false;
   Timestamp created_at = 0;
 };
 
@@ -114,6 +123,12 @@ struct FaceTemplate {
   Timestamp created_at = 0;
 };
 
+// How a check-in was made: by face at a kiosk, by an invitation's QR code,
+// or by staff at the desk.
+enum class CheckInMethod { kFace, kQr, kManual };
+std::string_view to_string(CheckInMethod method);
+std::optional<CheckInMethod> parse_checkin_method(std::string_view text);
+
 struct CheckIn {
   Id id = 0;
   Id event_id = 0;
@@ -124,6 +139,7 @@ struct CheckIn {
   nlohmann::json quality = nlohmann::json::object();
   // How liveness was established: {"method": "none" | "passive" | "active", ...}.
   nlohmann::json liveness = nlohmann::json::object();
+  CheckInMethod method = CheckInMethod::kFace;
 };
 
 struct CheckInResult {
@@ -142,6 +158,10 @@ struct EventStats {
   std::int64_t registered = 0;  // attendees
   std::int64_t enrolled = 0;    // attendees with at least one face template
   std::int64_t checked_in = 0;
+  std::int64_t by_face = 0, by_qr = 0, by_manual = 0;  // checked_in by method
+  // Attendees with an invitation, by their answer to the current consent
+  // version (pending: no answer to it yet).
+  std::int64_t consent_accepted = 0, consent_declined = 0, consent_pending = 0;
   // Check-ins per bucket, ascending; empty buckets are omitted.
   std::vector<CheckInBucket> buckets;
 };
@@ -171,6 +191,54 @@ struct ApiKey {
 struct IssuedApiKey {
   ApiKey key;
   std::string secret;  // "ak_" + 43 base64url characters, shown once
+};
+
+// An invitation: a code that lets one attendee of one event reach their own
+// record. It expires with the event's check-in window (computed from the
+// event, so it follows changes of the event's times).
+struct Invitation {
+  Id id = 0;
+  Id event_id = 0;
+  Id person_id = 0;
+  std::string code;  // "iv" + 24 characters of a-z2-7
+  Timestamp created_at = 0;
+  std::optional<Timestamp> revoked_at;
+};
+
+enum class ConsentState { kPending, kAccepted, kDeclined };
+std::string_view to_string(ConsentState state);
+
+// A guest's answer to one version of an event's consent text.
+struct ConsentAnswer {
+  int version = 0;
+  bool accepted = false;
+  std::string text;  // the text answered ("" = the clients' default text)
+  Timestamp answered_at = 0;
+};
+
+// An invitation with what the organiser's list shows about its guest.
+struct InvitationRow {
+  Invitation invitation;
+  Person person;
+  ConsentState consent = ConsentState::kPending;  // for the current version
+  bool face_enrolled = false;
+  std::optional<Timestamp> checked_in_at;
+};
+
+struct IssuedInvitations {
+  std::vector<InvitationRow> invitations;  // in the order asked
+  std::int64_t created = 0;                // the others already had one
+};
+
+// One line of the audit log: who did what to whom, never a name or a face.
+struct AuditEntry {
+  Id id = 0;
+  Timestamp at = 0;
+  std::optional<Id> event_id;
+  std::optional<Id> person_id;
+  std::string action;  // "consent_accepted", "face_deleted", "checkin_qr", ...
+  std::string actor;   // "guest", "kiosk:3", "admin:1", "system"
+  nlohmann::json details = nlohmann::json::object();
 };
 
 // What import_people does with a row whose external_id is already in the

@@ -24,6 +24,14 @@ namespace facecheck::storage {
 class ConnectionPool;
 class WalScrubber;
 
+// issue_invitations: these people are not attendees of the event.
+class NotAttendee : public Invalid {
+ public:
+  explicit NotAttendee(std::vector<Id> ids)
+      : Invalid("not attendees of the event"), person_ids(std::move(ids)) {}
+  std::vector<Id> person_ids;
+};
+
 class Store {
  public:
   // Opens the database at `path`, creating the file (mode 0600: it holds
@@ -114,6 +122,31 @@ class Store {
   std::int64_t count_api_keys() const;  // not revoked; 0 means first-run setup
   std::vector<ApiKey> list_api_keys() const;
   void revoke_api_key(Id id);  // idempotent; keeps the first revoked_at
+
+  // ---- Invitations and consent ----
+  // One live (unrevoked) invitation per attendee and event: those of
+  // `person_ids` (every attendee when empty) that have none get a new
+  // random code, the others get theirs back. NotFound for an unknown event;
+  // NotAttendee naming every person who is not an attendee (then nothing is
+  // created).
+  IssuedInvitations issue_invitations(Id event_id, const std::vector<Id>& person_ids);
+  std::optional<Invitation> find_invitation(std::string_view code) const;
+  // The same, with what the organiser's list shows about its guest.
+  std::optional<InvitationRow> find_invitation_row(std::string_view code) const;
+  std::vector<InvitationRow> list_invitations(Id event_id) const;  // by name
+  // Sets revoked_at unless already set; false for an unknown code.
+  bool revoke_invitation(std::string_view code, Timestamp at);
+  // The attendee's latest answer, to any version; empty when none.
+  std::optional<ConsentAnswer> latest_consent(Id event_id, Id person_id) const;
+  // Records an answer and its audit entry together. With delete_faces
+  // (withdrawal, "delete my face") the person's templates go in the same
+  // transaction and are scrubbed like any deletion.
+  Scrub record_consent(Id event_id, Id person_id, const ConsentAnswer& answer, bool delete_faces,
+                       const AuditEntry& audit);
+
+  // ---- Audit log ----
+  void append_audit(const AuditEntry& entry);
+  std::vector<AuditEntry> list_audit(Id event_id) const;  // by time
 
   // ---- Import ----
   // Creates people from `rows` (their id and created_at are ignored) and adds

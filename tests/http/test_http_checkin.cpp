@@ -80,7 +80,8 @@ class HttpCheckin : public ::testing::Test {
     const json event = body_json(post_json("/api/v1/events", {{"name", "Check-in test"},
                                                               {"starts_at", now},
                                                               {"ends_at", now + 3600},
-                                                              {"status", status}}));
+                                                              {"status", status},
+                                                              {"self_register", true}}));
     const int64_t id = event.value("id", 0);
     for (int64_t person : attendees)
       EXPECT_EQ(status_of(post_json(path(id, "/attendees"), {{"person_id", person}})), 201);

@@ -32,7 +32,8 @@ class HttpKioskLifetime : public SharedServerTest<HttpKioskLifetime> {
     const auto r = post_json("/api/v1/events", {{"name", "Lifetime"},
                                                 {"starts_at", now() + starts_in},
                                                 {"ends_at", now() + starts_in + 3600},
-                                                {"status", status}});
+                                                {"status", status},
+                                                {"self_register", true}});
     EXPECT_EQ(status_of(r), 201) << (r ? r->body : "");
     return body_json(r).value("id", int64_t{0});
   }
