@@ -3,13 +3,18 @@ import { byId, el, busy, replaceChildren, confirmDialog } from './dom.js';
 import { formatDateTime } from './format.js';
 import { importReport } from './import-report.js';
 import { enrolmentCell } from './enrol-report.js';
+import { at, onAdminLang } from './admin-lang.js';
 
 const PERSON_FIELDS = ['name', 'organisation', 'title', 'email', 'phone', 'external_id'];
 const fieldInput = (field) => byId(`attendee-${field.replace('_', '-')}`);
 
-export function initAttendees(ctx, { onEnrol, onLoaded }) {
+// onSelection(count): the ticked attendees changed (invitations uses them).
+export function initAttendees(ctx, { onEnrol, onLoaded, onSelection }) {
   const dialog = byId('attendee-dialog');
   const search = byId('attendee-search');
+  const selectAll = byId('attendee-select-all');
+  // Ticks survive a search, so a selection can be built from several.
+  const selected = new Set();
   let event = null;
   let rows = [];
   let editing = null; // attendee being edited; null when adding
@@ -22,19 +27,35 @@ export function initAttendees(ctx, { onEnrol, onLoaded }) {
     const tbody = byId('attendee-table').tBodies[0];
     const filtered = search.value.trim() !== '';
     if (rows.length === 0) {
-      replaceChildren(tbody, el('tr', {}, el('td', { colspan: 6, class: 'empty' },
+      replaceChildren(tbody, el('tr', {}, el('td', { colspan: 7, class: 'empty' },
         filtered ? 'No attendee matches the search.' : 'No attendees yet: add one or import a CSV guest list.')));
     } else {
       replaceChildren(tbody, rows.map(rowFor));
     }
     const checked = rows.filter((a) => a.checked_in_at).length;
     byId('attendee-count').textContent = `(${rows.length}${filtered ? ' shown' : ''}, ${checked} checked in)`;
+    const ticked = rows.filter((a) => selected.has(personId(a))).length;
+    selectAll.checked = rows.length > 0 && ticked === rows.length;
+    selectAll.indeterminate = ticked > 0 && ticked < rows.length;
+  }
+
+  function setSelected(ids, on) {
+    for (const id of ids) {
+      if (on) selected.add(id);
+      else selected.delete(id);
+    }
+    onSelection?.(selected.size);
   }
 
   function rowFor(a) {
     const id = personId(a);
     const face = enrolmentCell(a);
     return el('tr', { dataset: { testid: 'attendee-row', personId: String(id), checkedIn: String(Boolean(a.checked_in_at)) } },
+      el('td', { class: 'select' }, el('input', {
+        type: 'checkbox', checked: selected.has(id), dataset: { testid: 'attendee-select' },
+        'aria-label': at('invSelectLabel', { name: a.name }),
+        onchange: (e) => { setSelected([id], e.currentTarget.checked); render(); },
+      })),
       el('th', { scope: 'row' }, a.name),
       el('td', {}, a.organisation || ''),
       el('td', {}, a.title || ''),
@@ -58,6 +79,11 @@ export function initAttendees(ctx, { onEnrol, onLoaded }) {
       const response = await ctx.api.get(`/events/${event.id}/attendees`, { query: { search: query } });
       if (mine !== seq) return;
       rows = Array.isArray(response) ? response : (response?.attendees ?? []);
+      if (!query) {
+        // The whole list: forget ticks of people no longer in it.
+        const present = new Set(rows.map(personId));
+        setSelected([...selected].filter((id) => !present.has(id)), false);
+      }
       render();
       onLoaded?.(rows, query !== '');
     } catch (error) {
@@ -69,6 +95,7 @@ export function initAttendees(ctx, { onEnrol, onLoaded }) {
     event = ev;
     rows = [];
     search.value = '';
+    setSelected([...selected], false);
     byId('import-result').hidden = true;
     byId('import-errors').hidden = true;
     render();
@@ -179,6 +206,11 @@ export function initAttendees(ctx, { onEnrol, onLoaded }) {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(refresh, 250); // one request per pause in typing
   });
+  selectAll.addEventListener('change', () => {
+    setSelected(rows.map(personId), selectAll.checked);
+    render();
+  });
+  onAdminLang(render);
   byId('add-attendee').addEventListener('click', () => event && openDialog(null));
   byId('attendee-cancel').addEventListener('click', () => dialog.close());
   byId('attendee-form').addEventListener('submit', (e) => {
@@ -195,5 +227,5 @@ export function initAttendees(ctx, { onEnrol, onLoaded }) {
   });
   byId('import-file').addEventListener('change', startImport);
 
-  return { show, refresh, markCheckedIn };
+  return { show, refresh, markCheckedIn, selectedIds: () => [...selected] };
 }

@@ -1,14 +1,22 @@
 // Events: the sidebar list, the selected event's header, and the
 // create/edit/delete dialogs.
-import { byId, el, busy, replaceChildren, confirmDialog } from './dom.js';
+import { byId, el, busy, replaceChildren, confirmDialog, saveResponse } from './dom.js';
 import { eventFields, eventPayload } from './event-form.js';
-import { formatDateTime, filenameFromDisposition } from './format.js';
+import { formatDateTime } from './format.js';
 
 const FIELD_IDS = {
   name: 'event-name', venue: 'event-venue', starts: 'event-starts', ends: 'event-ends',
   status: 'event-status', threshold: 'event-threshold', opensBefore: 'event-opens-before',
   closesAfter: 'event-closes-after', liveness: 'event-liveness',
+  consentText: 'event-consent-text', selfRegister: 'event-self-register',
 };
+
+// Checkboxes carry booleans; every other field is its text.
+const readField = (input) => (input.type === 'checkbox' ? input.checked : input.value);
+function writeField(input, value) {
+  if (input.type === 'checkbox') input.checked = value === true;
+  else input.value = value;
+}
 
 export function initEvents(ctx) {
   const dialog = byId('event-dialog');
@@ -68,7 +76,7 @@ export function initEvents(ctx) {
     editing = ev;
     byId('event-dialog-title').textContent = ev ? 'Edit event' : 'New event';
     const fields = eventFields(ev);
-    for (const [key, id] of Object.entries(FIELD_IDS)) byId(id).value = fields[key];
+    for (const [key, id] of Object.entries(FIELD_IDS)) writeField(byId(id), fields[key]);
     replaceChildren(byId('event-form-errors'));
     dialog.showModal();
     byId('event-name').focus();
@@ -76,7 +84,7 @@ export function initEvents(ctx) {
 
   async function save() {
     const fields = {};
-    for (const [key, id] of Object.entries(FIELD_IDS)) fields[key] = byId(id).value;
+    for (const [key, id] of Object.entries(FIELD_IDS)) fields[key] = readField(byId(id));
     const { payload, errors } = eventPayload(fields);
     for (const id of Object.values(FIELD_IDS)) byId(id).removeAttribute('aria-invalid');
     for (const e of errors) byId(FIELD_IDS[e.field])?.setAttribute('aria-invalid', 'true');
@@ -115,23 +123,12 @@ export function initEvents(ctx) {
     }
   }
 
-  // The export route needs the Authorization header, so a plain link cannot
-  // download it: fetch it, then hand the browser a blob URL.
   async function exportCsv() {
     const ev = ctx.event;
     if (!ev) return;
     try {
       const response = await ctx.api.get(`/events/${ev.id}/export.csv`, { as: 'response' });
-      const blob = await response.blob();
-      const name = filenameFromDisposition(response.headers.get('Content-Disposition'),
-        `attendance-event-${ev.id}.csv`);
-      const url = URL.createObjectURL(blob);
-      const link = el('a', { href: url, download: name, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      // Revoke later: some browsers read the blob after click() returns.
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      await saveResponse(response, `attendance-event-${ev.id}.csv`);
     } catch (error) {
       ctx.fail('Could not export', error);
     }

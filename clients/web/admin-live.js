@@ -42,6 +42,8 @@ export function initLive(ctx) {
     byId('stat-checked-in').textContent = String(s.checked_in);
     byId('stat-not-yet').textContent = String(s.not_yet);
     byId('stat-liveness-failures').textContent = String(s.liveness_failures);
+    renderBreakdown('stats-by-method', 'stat-method', s.by_method);
+    renderBreakdown('stats-consent', 'stat-consent', s.consent);
     renderChart();
     replaceChildren(byId('recent-checkins'), state.recent.length === 0
       ? el('li', { class: 'empty' }, 'No check-ins yet.')
@@ -49,6 +51,15 @@ export function initLive(ctx) {
         el('time', { datetime: new Date(r.at * 1000).toISOString() }, formatClock(r.at)),
         el('span', { class: 'name' }, r.name),
         r.organisation ? el('span', { class: 'muted' }, r.organisation) : null)));
+  }
+
+  // e.g. by_method {face, qr, manual} → #stat-method-face …; hidden when absent.
+  function renderBreakdown(boxId, prefix, counts) {
+    byId(boxId).hidden = !counts;
+    for (const [key, value] of Object.entries(counts || {})) {
+      const cell = byId(`${prefix}-${key}`);
+      if (cell) cell.textContent = String(value);
+    }
   }
 
   function renderChart() {

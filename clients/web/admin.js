@@ -1,5 +1,6 @@
 // The admin dashboard: sign-in, then one context object shared by the
-// section modules (events, attendees, enrolment, live stats, kiosks).
+// section modules (events, attendees, enrolment, live stats, invitations,
+// kiosks).
 import { createApi } from './api.js';
 import { byId, busy } from './dom.js';
 import { initEvents } from './admin-events.js';
@@ -7,6 +8,8 @@ import { initAttendees } from './admin-attendees.js';
 import { initEnrol } from './admin-enrol.js';
 import { initLive } from './admin-live.js';
 import { initKiosks } from './admin-kiosks.js';
+import { initInvitations } from './admin-invitations.js';
+import { initAdminLang } from './admin-lang.js';
 
 // sessionStorage: the key dies with the tab, and other tabs cannot read it.
 const KEY_STORAGE = 'facecheck.adminKey';
@@ -65,6 +68,7 @@ const ctx = {
     if (!changed) return; // an edit of the same event: sections keep their state
     live.show(event);
     attendees.show(event);
+    invitations.show(event);
     kiosks.show(event);
   },
 
@@ -79,11 +83,17 @@ const live = initLive(ctx);
 const attendees = initAttendees(ctx, {
   onEnrol: (person) => enrol.open(person),
   onLoaded: (rows, filtered) => { if (!filtered) live.seedRecent(rows); },
+  onSelection: (count) => invitations.setSelectedCount(count),
 });
+const invitations = initInvitations(ctx, { selectedIds: () => attendees.selectedIds() });
 enrol.onEnrolled = () => { attendees.refresh(); ctx.refreshStats(); };
-live.onCheckIn = (personId, at) => attendees.markCheckedIn(personId, at);
+live.onCheckIn = (personId, at) => {
+  attendees.markCheckedIn(personId, at);
+  invitations.markCheckedIn(personId, at);
+};
 const kiosks = initKiosks(ctx);
 const events = initEvents(ctx);
+initAdminLang(byId('admin-lang'));
 
 async function signIn(key) {
   // Probe with the events list; a 401 here means a wrong key, not an

@@ -1,5 +1,6 @@
 // Tiny DOM helpers for the dashboard. Everything user-supplied (guest
 // names from a CSV!) goes in as text nodes, never as HTML.
+import { filenameFromDisposition } from './format.js';
 
 export const byId = (id) => document.getElementById(id);
 
@@ -65,4 +66,19 @@ export function confirmDialog({ title, message, confirmLabel = 'Delete', checkbo
     dialog.showModal();
     byId('confirm-cancel').focus(); // the safe choice is the default
   });
+}
+
+// Admin downloads need the Authorization header, so a plain link cannot
+// fetch them: the caller fetches (as: 'response'), this hands the browser
+// a blob URL named by Content-Disposition.
+export async function saveResponse(response, fallbackName) {
+  const blob = await response.blob();
+  const name = filenameFromDisposition(response.headers.get('Content-Disposition'), fallbackName);
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke later: some browsers read the blob after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }

@@ -20,6 +20,8 @@ export function eventFields(event) {
     threshold: event?.match_threshold == null ? '' : String(event.match_threshold),
     opensBefore: String(event?.checkin_opens_before_min ?? 60),
     closesAfter: String(event?.checkin_closes_after_min ?? 30),
+    consentText: event?.consent_text ?? '',
+    selfRegister: event?.self_register === true,
   };
 }
 
@@ -32,8 +34,11 @@ function wholeMinutes(text, field, errors) {
   return value;
 }
 
-// form field strings → {payload, errors}. errors: [{field, message}].
-// An empty threshold is sent as null: "use the server's default".
+// form field strings (and the self-register checkbox's boolean) →
+// {payload, errors}. errors: [{field, message}].
+// An empty threshold is sent as null: "use the server's default"; an empty
+// consent text means "the guest page's standard text". consent_version is
+// the server's to manage, so it is never sent.
 export function eventPayload(fields) {
   const errors = [];
   const name = String(fields.name ?? '').trim();
@@ -70,6 +75,8 @@ export function eventPayload(fields) {
     match_threshold: threshold,
     checkin_opens_before_min: opensBefore,
     checkin_closes_after_min: closesAfter,
+    consent_text: String(fields.consentText ?? '').trim(),
+    self_register: fields.selfRegister === true || fields.selfRegister === 'true',
   };
   return { payload, errors };
 }

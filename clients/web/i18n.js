@@ -1,9 +1,13 @@
 // Kiosk wording in Chinese and English. Guests read these from a few metres
-// away, so they are short and say what to do next.
+// away, so they are short and say what to do next. The invitation page's
+// and the admin page's wording live in their own catalogues, merged below,
+// so one translate() serves every page.
+import { GUEST_STRINGS } from './i18n-guest.js';
+import { ADMIN_STRINGS } from './i18n-admin.js';
 
 export const LANGUAGES = ['zh', 'en'];
 
-export const STRINGS = {
+export const KIOSK_STRINGS = {
   en: {
     pageTitle: 'Check-in',
     idle: 'Please look at the camera to check in',
@@ -77,6 +81,10 @@ export const STRINGS = {
     livenessLocked: '失败次数过多，请到服务台办理',
   },
 };
+
+export const STRINGS = Object.fromEntries(LANGUAGES.map((lang) => [lang, {
+  ...KIOSK_STRINGS[lang], ...GUEST_STRINGS[lang], ...ADMIN_STRINGS[lang],
+}]));
 
 // Chinese when the browser's first preference is any Chinese variant,
 // English otherwise (the fallback for guests who read neither well).

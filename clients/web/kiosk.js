@@ -4,22 +4,24 @@
 // to the DOM, the camera and the server.
 import { createApi } from './api.js';
 import { startCamera, stopStream, captureJpeg, cameraErrorKey } from './camera.js';
-import { scaleBox, clipToView } from './box-scaling.js';
+import { createOverlay } from './kiosk-overlay.js';
 import { createFrameScheduler } from './frame-scheduler.js';
 import {
   createChallengeRunner, CHALLENGE_FRAME_MS, ACTION_GLYPHS, ACTION_KEYS,
 } from './kiosk-challenge.js';
 import {
-  describeCheckin, describeError, boxTone, createStreak, createRecentMemory, tokenFromHash,
+  describeCheckin, describeError, createStreak, createRecentMemory, tokenFromHash,
 } from './kiosk-logic.js';
 import { translate, pickLanguage, otherLanguage, STRINGS } from './i18n.js';
+import { createQrCheckin } from './kiosk-qr-scanner.js';
+import { describeQrError } from './kiosk-qr.js';
 
 const TOKEN_KEY = 'facecheck.kioskToken';
 const LANG_KEY = 'facecheck.kioskLang';
 const FRAME_INTERVAL_MS = 500;
 const REQUEST_TIMEOUT_MS = 10000;
 const CAMERA_RETRY_MS = 5000;
-const BOX_TTL_MS = 1500; // boxes from an old answer would float over nobody
+const QR_NOTICE_MS = 4000;
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -28,7 +30,7 @@ const els = {
   name: $('welcome-name'), detail: $('welcome-detail'), status: $('status-message'),
   tokenPanel: $('token-panel'), tokenForm: $('token-form'), tokenInput: $('token-input'),
   tokenHelp: $('token-help'), challenge: $('challenge'), challengeGlyph: $('challenge-glyph'),
-  challengeText: $('challenge-text'), challengeStep: $('challenge-step'),
+  challengeText: $('challenge-text'), challengeStep: $('challenge-step'), qrCanvas: $('qr-canvas'),
 };
 
 const storage = safeStorage();
@@ -41,14 +43,18 @@ let stream = null;
 let connectFailures = 0;
 let retryTimer = null;
 let cardTimer = null;
-let boxTimer = null;
 let statusText = () => '';
 let cardResponse = null;
+let statusHoldUntil = 0; // a QR refusal stays readable over idle frames
 const streak = createStreak(2);
 // Someone just welcomed is still in frame for a while; telling them
 // "already checked in" seconds later would sound like an error.
 const welcomed = createRecentMemory(20000);
-const describe = (response) => describeCheckin(response, lang, { quiet: (id) => welcomed.has(id) });
+// A guest who shows their QR code asked a question: always answer it.
+const describe = (response) => describeCheckin(response, lang,
+  { quiet: (id) => response?.method !== 'qr' && welcomed.has(id) });
+
+const overlay = createOverlay(els.overlay, els.video);
 
 const scheduler = createFrameScheduler({
   task: sendFrame, intervalMs: FRAME_INTERVAL_MS, onOutcome: handleOutcome,
@@ -97,6 +103,7 @@ function applyLanguage() {
 function renderCard(response) {
   const view = describe(response);
   els.welcome.dataset.kind = view.kind;
+  els.welcome.dataset.method = response?.method || 'face';
   els.greeting.textContent = view.kind === 'welcome' ? view.title : '';
   els.name.textContent = view.kind === 'welcome' ? view.text : view.title;
   els.detail.textContent = view.kind === 'welcome' ? view.detail : view.text;
@@ -109,44 +116,6 @@ function showCard(response) {
   els.welcome.hidden = false;
   clearTimeout(cardTimer);
   cardTimer = setTimeout(() => { els.welcome.hidden = true; cardResponse = null; }, view.holdMs);
-}
-
-// ---- overlay ------------------------------------------------------------
-
-function clearBoxes() {
-  const ctx = els.overlay.getContext('2d');
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, els.overlay.width, els.overlay.height);
-}
-
-function drawBoxes(response) {
-  const canvas = els.overlay;
-  const view = { width: canvas.clientWidth, height: canvas.clientHeight };
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(view.width * dpr);
-  canvas.height = Math.round(view.height * dpr);
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, view.width, view.height);
-  const frame = { width: response.width, height: response.height };
-  const options = {
-    fit: getComputedStyle(els.video).objectFit || 'cover',
-    mirror: els.video.dataset.mirror !== 'false',
-  };
-  const colours = { ok: '#2ecc71', info: '#4aa3ff', bad: '#ff5c5c', neutral: '#f5f5f5' };
-  ctx.lineWidth = 4;
-  ctx.font = '600 20px system-ui, sans-serif';
-  ctx.textBaseline = 'bottom';
-  for (const face of response.faces || []) {
-    if (!Array.isArray(face.box)) continue;
-    const rect = clipToView(scaleBox(face.box, frame, view, options), view);
-    if (!rect) continue;
-    ctx.strokeStyle = ctx.fillStyle = colours[boxTone(face.status)];
-    ctx.strokeRect(rect.x, rect.y, rect.width, rect.height);
-    if (face.person?.name) ctx.fillText(face.person.name, rect.x, Math.max(22, rect.y - 6));
-  }
-  clearTimeout(boxTimer);
-  boxTimer = setTimeout(clearBoxes, BOX_TTL_MS);
 }
 
 // ---- the loop -------------------------------------------------------------
@@ -201,7 +170,7 @@ function handleOutcome(outcome) {
   const response = outcome.value;
   if (!response) return undefined;
   setState('running');
-  drawBoxes(response);
+  overlay.draw(response);
   const view = describe(response);
   const confirmed = streak.push(view.kind);
   if (view.kind === 'welcome') welcomed.remember(view.people.map((p) => p.id));
@@ -211,13 +180,14 @@ function handleOutcome(outcome) {
     return view.holdMs; // pause while the card is up
   }
   if (view.kind === 'not_recognised' && !confirmed) return undefined;
+  if (view.kind === 'idle' && Date.now() < statusHoldUntil) return undefined;
   setStatus(view.kind, () => describe(response).text);
   return undefined;
 }
 
 function handleFailure(error, count) {
   const view = describeError(error, lang, count);
-  clearBoxes();
+  overlay.clear();
   if (view.fatal) {
     askForToken(true);
     return undefined;
@@ -226,6 +196,23 @@ function handleFailure(error, count) {
   setStatus(view.kind, () => describeError(error, lang, count).text);
   return view.retryMs;
 }
+
+// Invitation QR codes in view check their guest in through the QR route,
+// between face frames (never while one is out).
+const qr = createQrCheckin({
+  video: els.video,
+  canvas: els.qrCanvas,
+  state: () => ({ running: scheduler.running, hidden: document.hidden,
+    faceInFlight: scheduler.inFlight, challengeActive: Boolean(challenges?.active) }),
+  request: (code) => api.post(`/events/${eventId}/checkin/qr`, { json: { code }, timeoutMs: REQUEST_TIMEOUT_MS }),
+  onResponse: (response) => handleOutcome({ ok: true, value: response }),
+  onError: (error) => {
+    const view = describeQrError(error, lang);
+    if (view.fatal) return askForToken(true);
+    statusHoldUntil = Date.now() + QR_NOTICE_MS;
+    return setStatus(view.kind, () => describeQrError(error, lang).text);
+  },
+});
 
 // ---- start-up: token → event → camera → loop ---------------------------
 
@@ -295,6 +282,7 @@ async function openCamera() {
   setState('running');
   setStatus('idle', () => t('idle'));
   if (!document.hidden) scheduler.start();
+  qr.start(); // it scans only while the face loop runs
 }
 
 els.tokenForm.addEventListener('submit', (e) => {

@@ -7,11 +7,21 @@
 
 export const RECENT_LIMIT = 20;
 
+const n = (v) => (Number.isFinite(Number(v)) ? Number(v) : 0);
+
+// An optional breakdown object → the named counts, or null when the server
+// did not send it (an older server: the dashboard then hides that line).
+function breakdown(value, keys) {
+  if (!value || typeof value !== 'object') return null;
+  return Object.fromEntries(keys.map((k) => [k, n(value[k])]));
+}
+
 export function normaliseStats(raw) {
-  const n = (v) => (Number.isFinite(Number(v)) ? Number(v) : 0);
   const registered = n(raw?.registered);
   const checkedIn = n(raw?.checked_in);
   const buckets = Array.isArray(raw?.per_10_minutes) ? raw.per_10_minutes : [];
+  const byMethod = breakdown(raw?.by_method, ['face', 'qr', 'manual']);
+  const consent = breakdown(raw?.consent, ['accepted', 'declined', 'pending']);
   return {
     registered,
     enrolled: n(raw?.enrolled),
@@ -21,6 +31,8 @@ export function normaliseStats(raw) {
     per_10_minutes: buckets
       .map((b) => ({ start: n(b?.start), count: n(b?.count) }))
       .sort((a, b) => a.start - b.start),
+    ...(byMethod ? { by_method: byMethod } : {}),
+    ...(consent ? { consent } : {}),
   };
 }
 

@@ -54,6 +54,7 @@ test('an existing event fills the form, and saving it unchanged gives the same v
     id: 3, name: 'Gala', venue: 'Hall', starts_at: fromLocalInput('2025-05-17T09:00'),
     ends_at: fromLocalInput('2025-05-17T17:00'), status: 'closed', match_threshold: 0.42,
     checkin_opens_before_min: 15, checkin_closes_after_min: 0, liveness: 'passive',
+    consent_text: 'We keep a face template until the end of May.', self_register: true,
   };
   const { payload, errors } = eventPayload(eventFields(event));
   assert.deepEqual(errors, []);
@@ -75,4 +76,20 @@ test('the export file name comes from Content-Disposition, without any path', ()
 test('the kiosk URL carries the token in the fragment, next to the admin page', () => {
   assert.equal(kioskUrl('kt_AbC-_1', 'https://checkin.example/admin'), 'https://checkin.example/kiosk.html#token=kt_AbC-_1');
   assert.equal(kioskUrl('kt_x', 'http://localhost:8080/admin.html#event=3'), 'http://localhost:8080/kiosk.html#token=kt_x');
+});
+
+test('the consent text and self-registration go to the API; the consent version never does', () => {
+  const { payload, errors } = eventPayload({ ...good, consentText: '  Our own words.\n\nSecond part. ', selfRegister: true });
+  assert.deepEqual(errors, []);
+  assert.equal(payload.consent_text, 'Our own words.\n\nSecond part.');
+  assert.equal(payload.self_register, true);
+  assert.equal('consent_version' in payload, false);
+  const blank = eventPayload(good).payload;
+  assert.equal(blank.consent_text, '', 'empty: the guest page shows the standard text');
+  assert.equal(blank.self_register, false, 'self-registration is off unless ticked');
+  const fields = eventFields({ consent_text: 'Ours', consent_version: 3, self_register: true });
+  assert.equal(fields.consentText, 'Ours');
+  assert.equal(fields.selfRegister, true);
+  assert.equal(eventFields(undefined).selfRegister, false);
+  assert.equal(eventFields({ self_register: 'yes' }).selfRegister, false, 'only a real true ticks the box');
 });

@@ -83,3 +83,20 @@ test('before the stream speaks, recent check-ins come from the attendee list', (
   assert.deepEqual(recentFromAttendees(attendees).map((r) => [r.personId, r.at]), [[3, 300], [1, 100]]);
   assert.deepEqual(recentFromAttendees(undefined), []);
 });
+
+test('check-ins by method and consent counts are kept when the server sends them', () => {
+  const s = normaliseStats({
+    registered: 5, checked_in: 3,
+    by_method: { face: 2, qr: '1', manual: null },
+    consent: { accepted: 2, declined: 1, pending: 2, extra: 9 },
+  });
+  assert.deepEqual(s.by_method, { face: 2, qr: 1, manual: 0 });
+  assert.deepEqual(s.consent, { accepted: 2, declined: 1, pending: 2 });
+  // An older server sends neither: the dashboard hides those lines.
+  const old = normaliseStats({ registered: 5 });
+  assert.equal('by_method' in old, false);
+  assert.equal('consent' in old, false);
+  assert.equal('by_method' in normaliseStats({ by_method: 'x' }), false);
+  const state = applyStreamMessage(createLiveState(), 'stats', { by_method: { qr: 4 } });
+  assert.deepEqual(state.stats.by_method, { face: 0, qr: 4, manual: 0 });
+});
