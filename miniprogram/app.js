@@ -1,11 +1,14 @@
-// Nothing global: every page reads config.js and talks to utils/api.js.
-// The warning below catches the most common setup mistake early.
+// Nothing global: pages read config.js and talk to the server through
+// utils/api.js (kiosk) and utils/guest-api.js (guest). Invitation codes are
+// read by the pages' onLoad(query), which gets the same query as App's
+// launch options (pages/index handles the launch).
 const config = require('./config')
 
 App({
   onLaunch() {
-    if (/REPLACE_ME/.test(config.kioskToken) || /example\.com/.test(config.baseUrl)) {
-      console.warn('facecheck: edit miniprogram/config.js (baseUrl, kioskToken) before use')
+    // The most common setup mistake, caught early in DevTools' console.
+    if (/example\.com/.test(config.baseUrl)) {
+      console.warn('facecheck: set baseUrl in miniprogram/config.js before use')
     }
   }
 })

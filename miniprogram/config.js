@@ -1,17 +1,12 @@
-// The one place to point this Mini Program at a facecheck server.
-// Every page reads these values; nothing else holds a URL or a token.
+// Where the server is and how fast to talk to it: nothing else. No credential
+// lives here, because anyone who unpacks the Mini Program package can read
+// this file. A kiosk's token is entered on the device at run time
+// (pages/kiosk-setup) and a guest's invitation code comes with the QR code or
+// card that opened the app.
 module.exports = {
   // Server origin, no trailing slash. A released Mini Program needs https and
   // this host on the request/uploadFile legal-domain lists (see README.md).
   baseUrl: 'https://checkin.example.com',
-
-  // Kiosk token from `POST /api/v1/events/{id}/kiosks` (shown once). It is
-  // bound to one event and can only detect, check in, self-register and read stats.
-  kioskToken: 'kt_REPLACE_ME',
-
-  // Leave null to ask the server (`GET /api/v1/kiosk/me`) which event the
-  // token belongs to; set a number only to skip that round trip.
-  eventId: null,
 
   // Per-request limit. A check-in photo is a few hundred KB, so 10 s is
   // generous on venue Wi-Fi yet short enough that the page never looks frozen.
@@ -27,6 +22,7 @@ module.exports = {
   statsIntervalMs: 5000,
   // Wait after 429/503 (server busy) before the next attempt.
   busyBackoffMs: 2000,
-  // 'front' for a kiosk tablet facing the guest, 'back' for a handheld phone.
+  // Kiosk camera: 'front' for a tablet facing the guest, 'back' for a
+  // handheld phone. (A guest's selfie always uses the front camera.)
   cameraPosition: 'front'
 }

@@ -1,14 +1,15 @@
-const config = require('../config')
 const api = require('../utils/api')
+const kiosk = require('../utils/kiosk')
 const { describe: describeError } = require('../utils/messages')
-const { createWx, renderPage, text, flush } = require('./helpers')
+const { KIOSK_TOKEN, createWx, renderPage, text, flush } = require('./helpers')
 
 let m
 
+// A kiosk token is set up on the device, its event not known yet.
 beforeEach(() => {
   m = createWx()
   global.wx = m.wx
-  config.eventId = null
+  kiosk.save({ token: KIOSK_TOKEN })
   api._reset()
 })
 
@@ -69,10 +70,29 @@ test('the event id comes from kiosk/me once, and a failure is not remembered', a
   expect(m.requests).toHaveLength(2)
 })
 
-test('a configured event id needs no request', async () => {
-  config.eventId = 3
+test('a stored event id needs no request', async () => {
+  kiosk.save({ token: KIOSK_TOKEN, eventId: 3 })
   await expect(api.eventId()).resolves.toBe(3)
   expect(m.requests).toHaveLength(0)
+})
+
+test('the event learnt from kiosk/me is stored with the token', async () => {
+  const p = api.eventId()
+  m.requests[0].respond(200, { kiosk: { id: 1, name: 'Door', event_id: 9 }, event: { id: 9, name: 'Gala' } })
+  await p
+  expect(m.stored(kiosk.KEY)).toEqual({ token: KIOSK_TOKEN, eventId: 9, eventName: 'Gala' })
+})
+
+test('kiosk routes send the stored token; with none stored they fail without a request', async () => {
+  const p = api.stats(7)
+  expect(m.requests[0].opts.header.Authorization).toBe(`Bearer ${KIOSK_TOKEN}`)
+  m.requests[0].respond(200, {})
+  await p
+  kiosk.forget()
+  await expect(api.stats(7)).rejects.toMatchObject({ kind: 'no_token' })
+  await expect(api.detect('wxfile://a.jpg')).rejects.toMatchObject({ kind: 'no_token' })
+  expect(m.requests).toHaveLength(1)
+  expect(m.uploads).toHaveLength(0)
 })
 
 test('messages: every error becomes a sentence', () => {
@@ -81,26 +101,32 @@ test('messages: every error becomes a sentence', () => {
   expect(describeError({ kind: 'http', status: 422, code: 'poor_quality', serverMessage: '' })).toBe(
     '照片质量不合格：请在光线充足处正对摄像头'
   )
+  expect(
+    describeError({ kind: 'http', status: 422, code: 'poor_quality', details: { quality: { problems: ['too_dark', 'tilted', 'too_dark', 'new_code'] } } })
+  ).toBe('照片质量不合格：光线太暗，请到明亮处或面向窗户；头部歪斜，请保持头部端正')
+  expect(describeError({ kind: 'http', status: 403, code: 'self_register_disabled' })).toBe('本活动未开放现场注册，请到服务台')
   expect(describeError({ kind: 'http', status: 418, code: '' })).toBe('服务器出错，请稍后重试')
   expect(describeError({ kind: 'bad_response' })).toBe('服务器出错，请稍后重试')
   expect(describeError(new Error('anything'))).toBe('服务器出错，请稍后重试')
   expect(describeError(null)).toBe('服务器出错，请稍后重试')
 })
 
-test('start page shows the event this token belongs to, or why it cannot', async () => {
+test('kiosk home shows the event this token belongs to; a refused token goes back to setup', async () => {
   jest.useFakeTimers()
   try {
-    let page = renderPage('index')
+    let page = renderPage('kiosk')
     page.instance.onLoad({})
+    expect(m.requests[0].opts.header.Authorization).toBe(`Bearer ${KIOSK_TOKEN}`)
     m.requests[0].respond(200, { kiosk: { id: 1, name: 'Door', event_id: 9 }, event: { id: 9, name: 'Gala 2025' } })
     await flush(0)
     expect(text(page, '#event')).toBe('活动：Gala 2025')
 
-    page = renderPage('index')
+    page = renderPage('kiosk')
     page.instance.onLoad({})
     m.requests[1].respond(401, { error: { code: 'unauthorized', message: 'unknown token' } })
     await flush(0)
-    expect(text(page, '#event')).toBe('设备未授权，请联系管理员检查 kiosk token')
+    expect(m.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/kiosk-setup/index?reason=unauthorized' })
+    expect(kiosk.token()).toBe('') // a revoked token is of no further use
   } finally {
     jest.useRealTimers()
   }

@@ -1,5 +1,5 @@
 const config = require('../config')
-const { freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
+const { KIOSK_TOKEN, freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
 
 const WELCOME = '欢迎, 张三 / Welcome, 张三'
 const NOT_RECOGNISED = '未识别，请到服务台 / Not recognised, please see the desk'
@@ -42,7 +42,7 @@ test('renders the camera and the scanning prompt, and uploads a photo at once', 
   expect(opts.url).toBe(`${config.baseUrl}/api/v1/events/7/checkin`)
   expect(opts.name).toBe('image')
   expect(opts.filePath).toBe('wxfile://tmp/photo-1.jpg')
-  expect(opts.header.Authorization).toBe(`Bearer ${config.kioskToken}`)
+  expect(opts.header.Authorization).toBe(`Bearer ${KIOSK_TOKEN}`)
   expect(opts.timeout).toBe(config.timeoutMs)
 })
 
@@ -252,8 +252,8 @@ test('onUnload stops the loop for good', async () => {
   page = null
 })
 
-test('asks the server for the event id when config has none', async () => {
-  config.eventId = null
+test('asks the server for the event id when the stored token has none yet', async () => {
+  m = freshPageWorld({ token: KIOSK_TOKEN })
   await open()
   expect(m.uploads).toHaveLength(0)
   expect(m.lastRequest().opts.url).toBe(`${config.baseUrl}/api/v1/kiosk/me`)

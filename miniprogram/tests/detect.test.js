@@ -1,5 +1,5 @@
 const config = require('../config')
-const { createWx, renderPage, text, tap, flush } = require('./helpers')
+const { KIOSK_TOKEN, createWx, renderPage, text, tap, flush } = require('./helpers')
 
 let m
 let page
@@ -45,6 +45,7 @@ beforeEach(() => {
   m = createWx()
   m.wx.chooseMedia = jest.fn((opts) => opts.success({ tempFiles: [{ tempFilePath: 'wxfile://tmp/pick.jpg' }] }))
   global.wx = m.wx
+  m.wx.setStorageSync('facecheck.kiosk', { token: KIOSK_TOKEN, eventId: 7 })
   page = renderPage('detect')
 })
 

@@ -3,12 +3,18 @@
 // so a test decides exactly when (and whether) each response arrives.
 const path = require('path')
 
+// A token of the server's shape (kt_ + 43 base64url characters).
+const KIOSK_TOKEN = 'kt_test0123456789abcdefghijklmnopqrstuvwxyzABCDE'
+
 function createWx() {
   const uploads = [] // every wx.uploadFile call, in order
   const requests = [] // every wx.request call, in order
   let inFlight = 0
   let maxInFlight = 0
   let photoCount = 0
+  const storage = {} // wx.*StorageSync, as JSON would store it
+  const modals = [] // wx.showModal calls, answered with .confirm() / .cancel()
+  const scans = [] // wx.scanCode calls, answered with .scan(text) / .cancel()
 
   // Wrap a call's callbacks so the test can settle it later, once.
   function pending(list, opts) {
@@ -46,7 +52,31 @@ function createWx() {
     uploadFile: jest.fn((opts) => pending(uploads, opts)),
     request: jest.fn((opts) => pending(requests, opts)),
     getWindowInfo: () => ({ pixelRatio: 2 }),
-    navigateTo: jest.fn()
+    navigateTo: jest.fn(),
+    redirectTo: jest.fn(),
+    reLaunch: jest.fn(),
+    navigateBack: jest.fn(),
+    getStorageSync: jest.fn((key) => (key in storage ? JSON.parse(storage[key]) : '')),
+    setStorageSync: jest.fn((key, value) => {
+      storage[key] = JSON.stringify(value)
+    }),
+    removeStorageSync: jest.fn((key) => {
+      delete storage[key]
+    }),
+    showModal: jest.fn((opts) => {
+      modals.push({
+        opts,
+        confirm: () => opts.success({ confirm: true, cancel: false }),
+        cancel: () => opts.success({ confirm: false, cancel: true })
+      })
+    }),
+    scanCode: jest.fn((opts) => {
+      scans.push({
+        opts,
+        scan: (result, extra) => opts.success(Object.assign({ result, scanType: 'QR_CODE' }, extra)),
+        cancel: () => opts.fail({ errMsg: 'scanCode:fail cancel' })
+      })
+    })
   }
 
   return {
@@ -54,6 +84,9 @@ function createWx() {
     camera,
     uploads,
     requests,
+    modals,
+    scans,
+    stored: (key) => (key in storage ? JSON.parse(storage[key]) : undefined),
     inFlight: () => inFlight,
     maxInFlight: () => maxInFlight,
     lastUpload: () => uploads[uploads.length - 1],
@@ -93,15 +126,22 @@ async function flush(ms = 0) {
   await jest.advanceTimersByTimeAsync(ms)
 }
 
-// What every page test starts from: fake timers, a fresh fake wx as the
-// global, the configured event 7 and no cached API state.
-function freshPageWorld() {
+// What every kiosk page test starts from: fake timers, a fresh fake wx as
+// the global, a kiosk token of event 7 set up on the device and no cached
+// API state. kioskRecord overrides the stored record (null: none stored).
+function freshPageWorld(kioskRecord) {
   jest.useFakeTimers()
   const m = createWx()
   global.wx = m.wx
-  require('../config').eventId = 7
+  const record = kioskRecord === undefined ? { token: KIOSK_TOKEN, eventId: 7, eventName: 'Gala' } : kioskRecord
+  if (record) m.wx.setStorageSync('facecheck.kiosk', record)
   require('../utils/api')._reset()
   return m
 }
 
-module.exports = { createWx, freshPageWorld, renderPage, text, tap, flush }
+// The JSON body a wx.request call sent (wx.request takes an object).
+function sent(call) {
+  return call.opts.data
+}
+
+module.exports = { KIOSK_TOKEN, createWx, freshPageWorld, renderPage, text, tap, flush, sent }

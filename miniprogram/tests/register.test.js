@@ -1,5 +1,5 @@
 const config = require('../config')
-const { freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
+const { KIOSK_TOKEN, freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
 
 let m
 let page
@@ -59,7 +59,7 @@ test('uploads photo and name, and confirms the registration', async () => {
   expect(opts.name).toBe('image')
   expect(opts.filePath).toBe('wxfile://tmp/photo-1.jpg')
   expect(opts.formData).toEqual({ name: '张三' })
-  expect(opts.header.Authorization).toBe(`Bearer ${config.kioskToken}`)
+  expect(opts.header.Authorization).toBe(`Bearer ${KIOSK_TOKEN}`)
 
   m.uploads[0].respond(201, { person: { id: 5, name: '张三' }, template_id: 9 })
   await flush(0)
@@ -80,16 +80,18 @@ test.each([
   ['no face', 422, err('no_face', 'No face was found'), '未检测到人脸，请正对摄像头重新拍照'],
   ['several faces', 422, err('several_faces', '2 faces were found', { faces: [] }), '检测到多张人脸，请确保画面中只有您一人'],
   [
-    'poor quality (server message shown)',
+    'poor quality (built from the problem codes, never the English sentence)',
     422,
-    err('poor_quality', 'Face is too dark (brightness 31 of 255, need 60); turn on a light or face a window'),
-    '照片质量不合格：Face is too dark (brightness 31 of 255, need 60); turn on a light or face a window'
+    err('poor_quality', 'Face is too dark (brightness 31 of 255, need 60); turn on a light or face a window', {
+      quality: { problems: ['too_dark'], reasons: ['Face is too dark'] }
+    }),
+    '照片质量不合格：光线太暗，请到明亮处或面向窗户'
   ],
+  ['self-registration switched off', 403, err('self_register_disabled', 'Self-registration is off'), '本活动未开放现场注册，请到服务台'],
   ['possible duplicate', 409, err('possible_duplicate', 'This face looks like person 3'), '您可能已经注册过，请到服务台确认'],
   ['event closed', 409, err('event_closed', 'This event is closed'), '本活动已结束，无法注册'],
   ['photo too large', 413, err('too_large', 'Image is too large'), '照片太大，请重新拍照'],
   ['unsupported format', 415, err('unsupported_format', 'HEIC is not supported'), '照片格式不支持，请重新拍照'],
-  ['bad kiosk token', 401, err('unauthorized', 'unknown credentials'), '设备未授权，请联系管理员检查 kiosk token'],
   ['unknown 422 code', 422, err('something_new', 'whatever'), '照片无法使用，请重新拍照'],
   ['server crash with a non-JSON body', 500, '<html>oops</html>', '服务器出错，请稍后重试']
 ])('shows the refusal reason: %s', async (_label, status, body, expected) => {
@@ -118,4 +120,17 @@ test.each([
   m.uploads[1].respond(201, { person: { id: 5, name: '张三' }, template_id: 9 })
   await flush(0)
   expect(text(page, '#message')).toBe('注册成功：张三，现在可以刷脸签到了')
+})
+
+test.each([
+  ['unauthorized', ''],
+  ['kiosk_event_over', KIOSK_TOKEN]
+])('a 401 %s sends the kiosk back to its setup page', async (code, tokenLeft) => {
+  await openWithPhoto('张三')
+  await tap(page, '#submit')
+  m.uploads[0].respond(401, err(code, 'no'))
+  await flush(0)
+  expect(m.wx.reLaunch).toHaveBeenCalledWith({ url: `/pages/kiosk-setup/index?reason=${code}` })
+  // A revoked token is dropped; one whose event is over may work again if reopened.
+  expect((m.stored('facecheck.kiosk') || {}).token || '').toBe(tokenLeft)
 })

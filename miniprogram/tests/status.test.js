@@ -1,5 +1,5 @@
 const config = require('../config')
-const { freshPageWorld, renderPage, text, flush } = require('./helpers')
+const { KIOSK_TOKEN, freshPageWorld, renderPage, text, flush } = require('./helpers')
 
 let m
 let page
@@ -31,7 +31,7 @@ test('shows the checked-in count from the stats route', async () => {
   const { opts } = m.requests[0]
   expect(opts.url).toBe(`${config.baseUrl}/api/v1/events/7/stats`)
   expect(opts.method).toBe('GET')
-  expect(opts.header.Authorization).toBe(`Bearer ${config.kioskToken}`)
+  expect(opts.header.Authorization).toBe(`Bearer ${KIOSK_TOKEN}`)
   m.requests[0].respond(200, stats(42))
   await flush(0)
   expect(text(page, '#count')).toBe('42')
@@ -76,4 +76,13 @@ test('an error keeps the last count, says why, and the next refresh recovers', a
   await flush(0)
   expect(text(page, '#count')).toBe('6')
   expect(text(page, '#message')).toBeNull()
+})
+
+test('a refused token stops the refresh and sends the kiosk back to setup', async () => {
+  await flush(0)
+  m.requests[0].respond(401, { error: { code: 'kiosk_event_over', message: 'over' } })
+  await flush(0)
+  expect(m.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/kiosk-setup/index?reason=kiosk_event_over' })
+  await flush(config.statsIntervalMs * 3)
+  expect(m.requests).toHaveLength(1)
 })

@@ -1,9 +1,13 @@
-// Promise wrappers around wx.request / wx.uploadFile for the v1 API.
-// Every failure becomes an Error named ApiError with a `kind` the pages branch on:
+// Promise wrappers around wx.request / wx.uploadFile for the v1 API, and the
+// kiosk's routes. Every failure becomes an Error named ApiError with a `kind`
+// the pages branch on:
 //   'network' (no connection, DNS, TLS, aborted), 'timeout',
 //   'http' (server answered non-2xx; carries status, code, serverMessage, details),
-//   'bad_response' (2xx but not the JSON we expect).
+//   'bad_response' (2xx but not the JSON we expect),
+//   'no_token' (kiosk route, but no kiosk token stored on this device).
+// The guest's routes are in utils/guest-api.js; they send no token at all.
 const config = require('../config')
+const kiosk = require('./kiosk')
 
 // A plain Error with fields, not a subclass: DevTools' ES5 build of
 // `class extends Error` is unreliable on older base libraries.
@@ -13,10 +17,6 @@ function apiError(kind, message, extra) {
 
 function url(path) {
   return config.baseUrl.replace(/\/+$/, '') + path
-}
-
-function headers() {
-  return { Authorization: 'Bearer ' + config.kioskToken }
 }
 
 // wx.uploadFile always hands back a string; wx.request parses JSON itself
@@ -34,6 +34,7 @@ function parse(data) {
 function fromResponse(res) {
   const body = parse(res.data)
   const status = res.statusCode
+  if (status === 204) return null // delete routes: no body by design
   if (status >= 200 && status < 300) {
     if (body === undefined || body === null || typeof body !== 'object') {
       throw apiError('bad_response', 'response is not a JSON object', { status })
@@ -57,12 +58,15 @@ function fromFailure(err) {
   return apiError('network', msg)
 }
 
-// Calls a wx network API (request or uploadFile) with the shared options
-// and turns its callbacks into a promise of the parsed answer.
-function call(apiName, options) {
+// Calls a wx network API (request or uploadFile) and turns its callbacks into
+// a promise of the parsed answer. `token` is sent as a Bearer credential when
+// given; guest calls pass none.
+function call(apiName, options, token) {
+  const header = Object.assign({}, options.header)
+  if (token) header.Authorization = 'Bearer ' + token
   return new Promise((resolve, reject) => {
     wx[apiName](Object.assign({}, options, {
-      header: headers(),
+      header,
       timeout: config.timeoutMs,
       success: (res) => {
         try {
@@ -76,13 +80,30 @@ function call(apiName, options) {
   })
 }
 
-function get(path) {
-  return call('request', { url: url(path), method: 'GET' })
+// Kiosk calls use the stored token unless one is given (the setup page checks
+// a candidate token before storing it).
+function kioskCall(apiName, options, token) {
+  const t = token || kiosk.token()
+  if (!t) return Promise.reject(apiError('no_token', 'no kiosk token on this device'))
+  return call(apiName, options, t)
+}
+
+function get(path, token) {
+  return kioskCall('request', { url: url(path), method: 'GET' }, token)
+}
+
+function postJson(path, body) {
+  return kioskCall('request', {
+    url: url(path),
+    method: 'POST',
+    data: body,
+    header: { 'content-type': 'application/json' }
+  })
 }
 
 // Multipart upload of a local file as field `image`, plus text fields.
 function upload(path, filePath, formData) {
-  return call('uploadFile', {
+  return kioskCall('uploadFile', {
     url: url(path),
     filePath,
     name: 'image',
@@ -90,25 +111,8 @@ function upload(path, filePath, formData) {
   })
 }
 
-// The token is bound to one event, so the server can tell us which one.
-// Cached once it succeeds; a failure is not cached so a retry asks again.
-let eventIdPromise = null
-function eventId() {
-  if (config.eventId) return Promise.resolve(config.eventId)
-  if (!eventIdPromise) {
-    eventIdPromise = kioskInfo().then(
-      (info) => info.kiosk.event_id,
-      (err) => {
-        eventIdPromise = null
-        throw err
-      }
-    )
-  }
-  return eventIdPromise
-}
-
-function kioskInfo() {
-  return get('/api/v1/kiosk/me').then((info) => {
+function kioskInfo(token) {
+  return get('/api/v1/kiosk/me', token).then((info) => {
     if (!info.kiosk || !info.kiosk.event_id) {
       throw apiError('bad_response', 'kiosk/me has no event_id')
     }
@@ -116,18 +120,46 @@ function kioskInfo() {
   })
 }
 
+// The token is bound to one event; the setup page stores which one. If it
+// is not stored (yet), ask the server once and keep the answer with the token.
+// Concurrent callers share one request; a failure is not kept, so a retry asks again.
+let pending = null
+function eventId() {
+  const record = kiosk.load()
+  if (!record) return Promise.reject(apiError('no_token', 'no kiosk token on this device'))
+  if (record.eventId) return Promise.resolve(record.eventId)
+  if (!pending) {
+    pending = kioskInfo(record.token).then(
+      (info) => {
+        pending = null
+        kiosk.rememberEvent(record.token, info.kiosk.event_id, info.event && info.event.name)
+        return info.kiosk.event_id
+      },
+      (err) => {
+        pending = null
+        throw err
+      }
+    )
+  }
+  return pending
+}
+
 module.exports = {
   apiError,
+  url,
+  call,
   get,
   upload,
   eventId,
   kioskInfo,
   checkIn: (id, filePath) => upload(`/api/v1/events/${id}/checkin`, filePath),
+  // The invitation QR code a guest shows at the kiosk (code already extracted).
+  checkInQr: (id, code) => postJson(`/api/v1/events/${id}/checkin/qr`, { code }),
   selfRegister: (id, filePath, fields) => upload(`/api/v1/events/${id}/self-register`, filePath, fields),
   detect: (filePath) => upload('/api/v1/detect', filePath),
   stats: (id) => get(`/api/v1/events/${id}/stats`),
-  // for tests: forget the cached event id
+  // for tests: forget a shared in-flight kiosk/me
   _reset: () => {
-    eventIdPromise = null
+    pending = null
   }
 }

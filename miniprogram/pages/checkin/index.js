@@ -1,14 +1,18 @@
 // Check-in kiosk: photograph the guest every ~500 ms until the server
 // recognises them. One attempt (photo + upload) at a time: the poller only
-// takes the next photo after the previous answer has arrived.
+// takes the next photo after the previous answer has arrived. A guest who
+// declined face check-in shows their invitation QR code instead ("scan
+// invitation" button, POST /events/{id}/checkin/qr).
 //
 // Built with Component() rather than Page(): WeChat supports this for pages,
 // and it lets miniprogram-simulate load the real files in tests.
 const config = require('../../config')
 const api = require('../../utils/api')
+const kiosk = require('../../utils/kiosk')
+const invite = require('../../utils/invite')
 const { takePhoto } = require('../../utils/camera')
 const { createPoller } = require('../../utils/poller')
-const { describe } = require('../../utils/messages')
+const { describe, INVALID_CODE } = require('../../utils/messages')
 
 const SCANNING = '请正对摄像头 / Please look at the camera'
 const CAMERA_RETRIES = 3
@@ -27,7 +31,8 @@ function pickFace(faces) {
 
 Component({
   data: {
-    // scanning: loop running; done: someone checked in; stopped: needs a tap
+    // scanning: loop running; done: someone checked in; stopped: needs a tap;
+    // qr: the QR scanner is open or its check-in is on its way
     state: 'scanning',
     message: SCANNING,
     detail: '',
@@ -71,9 +76,18 @@ Component({
     },
 
     // An answer that arrives after the page was unloaded or stopped (camera
-    // error) must not overwrite what the page now says.
+    // error), or a face answer still in flight when the QR scanner took over,
+    // must not overwrite what the page now says.
     ignoring() {
-      return this.unloaded || this.data.state === 'stopped'
+      return this.unloaded || this.data.state === 'stopped' || this.qrActive
+    },
+
+    welcome(status, name) {
+      if (status === 'already_checked_in') {
+        this.setData({ state: 'done', tone: 'ok', message: '已签到 / Already checked in', detail: name })
+      } else {
+        this.setData({ state: 'done', tone: 'ok', message: `欢迎, ${name} / Welcome, ${name}`, detail: '' })
+      }
     },
 
     show(face) {
@@ -85,10 +99,8 @@ Component({
       const name = (face.person && face.person.name) || ''
       switch (face.status) {
         case 'checked_in':
-          this.setData({ state: 'done', tone: 'ok', message: `欢迎, ${name} / Welcome, ${name}`, detail: '' })
-          return false
         case 'already_checked_in':
-          this.setData({ state: 'done', tone: 'ok', message: '已签到 / Already checked in', detail: name })
+          this.welcome(face.status, name)
           return false
         case 'too_small':
           this.setData({ message: '请靠近一点 / Please step closer', detail: '', tone: '' })
@@ -107,6 +119,12 @@ Component({
 
     failed(err) {
       if (this.ignoring()) return false
+      // The server no longer takes this kiosk's token: only the operator can
+      // fix that, on the setup page.
+      if (kiosk.backToSetup(err)) {
+        this.setData({ state: 'stopped', tone: 'error', message: describe(err), detail: '' })
+        return false
+      }
       // Right after the page opens the camera may not be ready yet: give it
       // a few seconds before calling it broken.
       if (err.kind === 'camera' && this.cameraMisses < CAMERA_RETRIES) {
@@ -126,10 +144,49 @@ Component({
     },
 
     retry() {
+      this.qrActive = false
       this.misses = 0
       this.cameraMisses = 0
       this.setData({ state: 'scanning', message: SCANNING, detail: '', tone: '' })
       this.poller.start()
+    },
+
+    // The face loop pauses while the guest's invitation QR code is read; the
+    // scanner is WeChat's own full-screen camera.
+    scanQr() {
+      if (this.data.state === 'qr') return
+      this.poller.stop()
+      this.qrActive = true
+      this.setData({ state: 'qr', tone: '', message: '请出示邀请二维码 / Show your invitation QR code', detail: '' })
+      wx.scanCode({
+        onlyFromCamera: true,
+        scanType: ['qrCode'],
+        success: (res) => this.checkInByCode(invite.codeFromScan(res)),
+        fail: () => {
+          if (!this.unloaded) this.retry() // cancelled: back to face check-in
+        }
+      })
+    },
+
+    async checkInByCode(code) {
+      if (this.unloaded) return
+      // Checked before any request: a random QR code must not cost a
+      // round trip (or count against the kiosk's rate limit).
+      if (!invite.isValidCode(code)) {
+        this.setData({ state: 'stopped', tone: 'error', message: INVALID_CODE, detail: '' })
+        return
+      }
+      this.setData({ message: '正在签到… / Checking in…' })
+      let result
+      try {
+        result = await api.checkInQr(await api.eventId(), code)
+      } catch (err) {
+        if (this.unloaded || kiosk.backToSetup(err)) return
+        this.setData({ state: 'stopped', tone: 'error', message: describe(err), detail: '' })
+        return
+      }
+      if (this.unloaded) return
+      this.welcome(result.status, (result.person && result.person.name) || '')
     },
 
     // <camera binderror>: permission refused or no camera; retrying won't help

@@ -2,6 +2,7 @@
 // returned boxes over the photo on a type="2d" canvas. The photo is shown
 // whole (letterboxed); utils/boxes.js maps image pixels to canvas pixels.
 const api = require('../../utils/api')
+const kiosk = require('../../utils/kiosk')
 const { fitContain, mapBoxes } = require('../../utils/boxes')
 const { describe } = require('../../utils/messages')
 
@@ -48,6 +49,7 @@ Component({
           message: faces.length ? `检测到 ${faces.length} 张人脸` : '未检测到人脸'
         })
       } catch (err) {
+        if (kiosk.backToSetup(err)) return
         this.setData({ busy: false, tone: 'error', message: describe(err) })
       }
     },

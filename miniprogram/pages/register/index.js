@@ -3,6 +3,7 @@
 // a face that looks already enrolled); we show why, and let the guest retake.
 const config = require('../../config')
 const api = require('../../utils/api')
+const kiosk = require('../../utils/kiosk')
 const { takePhoto } = require('../../utils/camera')
 const { describe } = require('../../utils/messages')
 
@@ -69,6 +70,7 @@ Component({
         tone = 'ok'
         done = true
       } catch (err) {
+        if (kiosk.backToSetup(err)) return
         message = describe(err)
       }
       if (this.unloaded) return

@@ -1,8 +1,9 @@
 // The event's check-in count, refreshed every few seconds while the page is
 // visible. Errors are shown but the refresh goes on: a wall display should
-// come back by itself when the network does.
+// come back by itself when the network does (but not from a refused token).
 const config = require('../../config')
 const api = require('../../utils/api')
+const kiosk = require('../../utils/kiosk')
 const { createPoller } = require('../../utils/poller')
 const { describe } = require('../../utils/messages')
 
@@ -39,6 +40,8 @@ Component({
           updatedAt: clock(new Date())
         })
       } catch (err) {
+        // A refused token will not come back by itself: stop and go to setup.
+        if (kiosk.backToSetup(err)) return false
         // Keep the last count on screen; say why it may be stale.
         this.setData({ message: describe(err) })
       }
