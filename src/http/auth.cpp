@@ -29,12 +29,14 @@ void require_kiosk_event_open(Context& ctx, const storage::Kiosk& kiosk) {
 Caller identify(Context& ctx, const std::string& secret) {
   Caller caller = caller_for_secret(ctx.store, secret);
   if (caller.kiosk) require_kiosk_event_open(ctx, *caller.kiosk);
+  if (caller.desk) require_kiosk_event_open(ctx, *caller.desk);
   return caller;
 }
 
 Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource source) {
   Caller caller = identify(ctx, request_secret(req, source));
-  if (caller.kiosk && !ctx.limiter.allow(caller.kiosk->id))
+  // Kiosks and desks share one id space (one table), so one limiter serves both.
+  if (const auto device = caller.device_id(); device && !ctx.limiter.allow(*device))
     throw HttpError(429, "rate_limited", "Too many requests from this kiosk; slow down");
   return caller;
 }
@@ -53,10 +55,20 @@ Caller require_kiosk(Context& ctx, const httplib::Request& req) {
 }
 
 Caller require_event_access(Context& ctx, const httplib::Request& req, storage::Id event_id,
-                            TokenSource source) {
+                            TokenSource source, Desks desks) {
   Caller caller = authenticate(ctx, req, source);
   if (caller.kiosk && caller.kiosk->event_id != event_id)
     throw HttpError(403, "forbidden", "This kiosk token belongs to another event");
+  if (caller.desk && (desks == Desks::kRefused || caller.desk->event_id != event_id))
+    throw HttpError(403, "forbidden",
+                    desks == Desks::kRefused ? "Desk tokens cannot use this route"
+                                             : "This desk token belongs to another event");
+  return caller;
+}
+
+Caller require_desk(Context& ctx, const httplib::Request& req, storage::Id event_id) {
+  Caller caller = require_event_access(ctx, req, event_id, TokenSource::kHeader, Desks::kDeskToo);
+  if (caller.kiosk) throw HttpError(403, "forbidden", "This route needs a desk token or an admin key");
   return caller;
 }
 

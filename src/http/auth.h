@@ -23,10 +23,21 @@ namespace facecheck::http {
 struct Caller {
   std::optional<storage::ApiKey> admin;
   std::optional<storage::Kiosk> kiosk;
+  std::optional<storage::Kiosk> desk;  // a staff desk (role kDesk), never in `kiosk`
 
   bool is_admin() const { return admin.has_value(); }
   std::optional<storage::Id> kiosk_id() const {
     return kiosk ? std::optional<storage::Id>(kiosk->id) : std::nullopt;
+  }
+  // The kiosk or desk a check-in came through (check_ins.kiosk_id).
+  std::optional<storage::Id> device_id() const {
+    return kiosk ? kiosk_id() : desk ? std::optional<storage::Id>(desk->id) : std::nullopt;
+  }
+  // Who did it, for the audit log: "admin:1", "kiosk:3", "desk:4".
+  std::string actor() const {
+    if (admin) return "admin:" + std::to_string(admin->id);
+    if (kiosk) return "kiosk:" + std::to_string(kiosk->id);
+    return desk ? "desk:" + std::to_string(desk->id) : "unknown";
   }
 };
 
@@ -49,8 +60,12 @@ Caller authenticate(Context& ctx, const httplib::Request& req,
 Caller caller_for_secret(const storage::Store& store, const std::string& secret);
 Caller require_admin(Context& ctx, const httplib::Request& req);
 Caller require_kiosk(Context& ctx, const httplib::Request& req);
-// An admin, or a kiosk of this event.
+// An admin, or a kiosk of this event; with kDeskToo a desk of this event as well.
+enum class Desks { kRefused, kDeskToo };
 Caller require_event_access(Context& ctx, const httplib::Request& req, storage::Id event_id,
-                            TokenSource source = TokenSource::kHeader);
+                            TokenSource source = TokenSource::kHeader,
+                            Desks desks = Desks::kRefused);
+// An admin, or a desk of this event (not a kiosk).
+Caller require_desk(Context& ctx, const httplib::Request& req, storage::Id event_id);
 
 }  // namespace facecheck::http

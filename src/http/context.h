@@ -10,6 +10,7 @@
 
 #include "checkin/checkin_service.h"
 #include "checkin/engine_pool.h"
+#include "checkin/front_desk.h"
 #include "checkin/invitations.h"
 #include "http/guess_limit.h"
 #include "http/metrics.h"
@@ -56,6 +57,7 @@ struct Context {
   StreamSlots& streams;
   std::atomic<bool>& stopping;
   checkin::InvitationService& invitations;
+  checkin::FrontDesk& desk;
   GuessLimiter& guesses;  // unknown invitation codes per client address
 };
 

@@ -42,6 +42,9 @@ Caller caller_for_secret(const storage::Store& store, const std::string& secret)
   } else if (secret.rfind("kt_", 0) == 0) {
     caller.kiosk = store.authenticate_kiosk(secret);
     if (!caller.kiosk) unknown_secret();
+  } else if (secret.rfind("dk_", 0) == 0) {
+    caller.desk = store.authenticate_kiosk(secret);
+    if (!caller.desk) unknown_secret();
   } else {
     unknown_secret();
   }

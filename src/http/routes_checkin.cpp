@@ -77,7 +77,8 @@ void self_register(Context& ctx, const httplib::Request& req, httplib::Response&
 }
 
 void detect(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  authenticate(ctx, req);  // an admin or any kiosk
+  if (authenticate(ctx, req).desk)  // an admin or any kiosk
+    throw HttpError(403, "forbidden", "Desk tokens cannot use this route");
   const ImageUpload upload = read_image_upload(req);
   send_json(res, 200, timed_operation(ctx.metrics, "detect", [&] {
               return ctx.service.detect(upload.image);

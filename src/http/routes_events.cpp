@@ -46,7 +46,7 @@ void delete_event(Context& ctx, const httplib::Request& req, httplib::Response& 
 
 void event_stats(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id id = path_id(req, 1);
-  require_event_access(ctx, req, id);
+  require_event_access(ctx, req, id, TokenSource::kHeader, Desks::kDeskToo);
   send_json(res, 200, ctx.service.stats(id));
 }
 

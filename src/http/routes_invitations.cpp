@@ -1,11 +1,10 @@
 // Invitations: the organiser's routes (create, list, export, revoke), the
 // guest's (the code is the credential: their own record, consent, their own
 // face) and check-in by an invitation's QR code at a kiosk or desk.
-#include <regex>
-
 #include "checkin/csv.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/invitation_json.h"
 #include "http/json_body.h"
 #include "http/records_json.h"
 #include "http/request_image.h"
@@ -15,33 +14,6 @@ namespace facecheck::http {
 namespace {
 
 using nlohmann::json;
-
-json optional_time(const std::optional<storage::Timestamp>& t) { return t ? json(*t) : json(); }
-
-// The origin of the links: the configured public URL, else the Host the
-// admin used, when it looks like a host name (a relative link otherwise).
-std::string link_origin(const Context& ctx, const httplib::Request& req) {
-  if (!ctx.options.public_url.empty()) return ctx.options.public_url;
-  static const std::regex host(R"([A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?)");
-  const std::string h = req.get_header_value("Host");
-  return std::regex_match(h, host) ? "http://" + h : "";
-}
-
-json invitation_json(const storage::InvitationRow& row, const storage::Event& event,
-                     const std::string& origin) {
-  const auto& inv = row.invitation;
-  return {{"person_id", inv.person_id},
-          {"name", row.person.name},
-          {"email", row.person.email},
-          {"code", inv.code},
-          {"url", origin + "/invite/" + inv.code},
-          {"created_at", inv.created_at},
-          {"expires_at", checkin::invitation_expiry(event)},
-          {"revoked_at", optional_time(inv.revoked_at)},
-          {"consent", storage::to_string(row.consent)},
-          {"face_enrolled", row.face_enrolled},
-          {"checked_in_at", optional_time(row.checked_in_at)}};
-}
 
 json guest_json(const checkin::GuestView& v) {
   const auto& e = v.event;
@@ -196,18 +168,13 @@ void delete_guest_face(Context& ctx, const httplib::Request& req, httplib::Respo
 
 void check_in_by_code(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id event_id = path_id(req, 1);
-  const Caller caller = require_event_access(ctx, req, event_id);
+  const Caller caller =
+      require_event_access(ctx, req, event_id, TokenSource::kHeader, Desks::kDeskToo);
   with_code_guard(ctx, req, [&] {
     const json body = json_object_body(req);
     const auto done =
-        ctx.invitations.check_in(event_id, caller.kiosk_id(), required_string(body, "code"));
-    const auto& p = done.person;
-    send_json(res, 200,
-              {{"status", done.result.already ? "already_checked_in" : "checked_in"},
-               {"person",
-                {{"id", p.id}, {"name", p.name}, {"organisation", p.organisation}, {"title", p.title}}},
-               {"checked_in_at", done.result.check_in.checked_in_at},
-               {"method", storage::to_string(done.result.check_in.method)}});
+        ctx.invitations.check_in(event_id, caller.device_id(), required_string(body, "code"));
+    send_json(res, 200, code_checkin_json(done));
   });
 }
 

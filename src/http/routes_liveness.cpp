@@ -35,6 +35,7 @@ void open_challenge(Context& ctx, const httplib::Request& req, httplib::Response
 
 void challenge_frame(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const Caller caller = authenticate(ctx, req);
+  if (caller.desk) throw HttpError(403, "forbidden", "Desk tokens cannot take liveness challenges");
   const std::string id = req.matches[1];
   const ImageUpload upload = read_image_upload(req);
   send_json(

@@ -28,8 +28,9 @@ ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::Chec
       limiter_(options_.kiosk_rps, options_.kiosk_burst),
       streams_(options_.max_streams),
       invitations_(service),
-      ctx_{options_, store,    service,      engines, metrics_, limiter_,
-           streams_, stopping_, invitations_, guesses_},
+      desk_(service, invitations_),
+      ctx_{options_,  store,    service,      engines, metrics_, limiter_,
+           streams_,  stopping_, invitations_, desk_,   guesses_},
       server_(connection_limits(options_)) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });
@@ -61,6 +62,7 @@ void ApiServer::configure() {
   add_liveness_routes(router);
   add_kiosk_routes(router);
   add_invitation_routes(router);
+  add_desk_routes(router);
   add_stream_routes(router);
   if (options_.legacy_routes) add_legacy_routes(router);
   mount_web_root();

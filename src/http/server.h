@@ -43,6 +43,7 @@ class ApiServer {
   StreamSlots streams_;
   std::atomic<bool> stopping_{false};
   checkin::InvitationService invitations_;
+  checkin::FrontDesk desk_;
   GuessLimiter guesses_;
   Context ctx_;
   GuardedServer server_;

@@ -88,6 +88,24 @@ CheckInResult Store::record_checkin(const CheckIn& checkin) {
   });
 }
 
+std::optional<CheckIn> Store::undo_checkin(Id event_id, Id person_id, const AuditEntry& audit) {
+  return write(*pool_, [&](Database& db) -> std::optional<CheckIn> {
+    Statement del = db.prepare(std::string("DELETE FROM check_ins WHERE event_id = ? AND "
+                                           "person_id = ? RETURNING ") +
+                               kCheckInColumns);
+    del.bind_all(event_id, person_id);
+    if (!del.step()) return std::nullopt;
+    CheckIn removed = checkin_from_row(del);
+    while (del.step()) {
+    }
+    AuditEntry entry = audit;
+    entry.details["method"] = std::string(to_string(removed.method));
+    entry.details["checked_in_at"] = removed.checked_in_at;
+    append_audit_row(db, entry);
+    return removed;
+  });
+}
+
 std::vector<CheckIn> Store::list_checkins(Id event_id) const {
   return read(*pool_, [&](Database& db) {
     require_row(db, "events", event_id, "event");

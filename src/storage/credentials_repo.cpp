@@ -28,6 +28,7 @@ using namespace internal;
 namespace {
 
 constexpr std::string_view kKioskPrefix = "kt_";
+constexpr std::string_view kDeskPrefix = "dk_";
 constexpr std::string_view kApiKeyPrefix = "ak_";
 constexpr size_t kSecretBytes = 32;
 constexpr int kBase64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
@@ -73,10 +74,20 @@ void revoke(Database& db, const char* table, Id id, std::string_view what) {
     throw NotFound(std::string(what) + " " + std::to_string(id) + " not found");
 }
 
-constexpr const char* kKioskColumns = "id, event_id, name, created_at, revoked_at";
+constexpr const char* kKioskColumns = "id, event_id, name, created_at, revoked_at, role";
+
+std::string_view role_name(DeviceRole role) { return role == DeviceRole::kDesk ? "desk" : "kiosk"; }
+std::string_view role_prefix(DeviceRole role) {
+  return role == DeviceRole::kDesk ? kDeskPrefix : kKioskPrefix;
+}
 
 Kiosk kiosk_from_row(const Statement& row) {
-  return Kiosk{row.int64(0), row.int64(1), row.text(2), row.int64(3), row.optional_int64(4)};
+  return Kiosk{row.int64(0),
+               row.int64(1),
+               row.text(2),
+               row.int64(3),
+               row.optional_int64(4),
+               row.text(5) == "desk" ? DeviceRole::kDesk : DeviceRole::kKiosk};
 }
 
 constexpr const char* kApiKeyColumns = "id, name, created_at, revoked_at";
@@ -89,17 +100,17 @@ ApiKey api_key_from_row(const Statement& row) {
 
 // ---- Kiosks ----
 
-IssuedKiosk Store::create_kiosk(Id event_id, std::string_view name) {
+IssuedKiosk Store::create_kiosk(Id event_id, std::string_view name, DeviceRole role) {
   const std::string kiosk_name = checked_name(name);
-  std::string token = generate_secret(kKioskPrefix);
+  std::string token = generate_secret(role_prefix(role));
   const Bytes hash = hash_secret(token);
   Kiosk kiosk = write(*pool_, [&](Database& db) {
     require_row(db, "events", event_id, "event");
     Statement stmt =
-        db.prepare(std::string("INSERT INTO kiosks (event_id, name, token_hash, created_at) "
-                               "VALUES (?, ?, ?, ?) RETURNING ") +
+        db.prepare(std::string("INSERT INTO kiosks (event_id, name, token_hash, created_at, role) "
+                               "VALUES (?, ?, ?, ?, ?) RETURNING ") +
                    kKioskColumns);
-    stmt.bind_all(event_id, kiosk_name, hash, now());
+    stmt.bind_all(event_id, kiosk_name, hash, now(), role_name(role));
     stmt.expect_row("insert returned no row");
     return kiosk_from_row(stmt);
   });
@@ -107,12 +118,16 @@ IssuedKiosk Store::create_kiosk(Id event_id, std::string_view name) {
 }
 
 std::optional<Kiosk> Store::authenticate_kiosk(std::string_view token) const {
-  if (!has_secret_shape(token, kKioskPrefix)) return std::nullopt;
+  const DeviceRole role =
+      token.starts_with(kDeskPrefix) ? DeviceRole::kDesk : DeviceRole::kKiosk;
+  if (!has_secret_shape(token, role_prefix(role))) return std::nullopt;
   const Bytes hash = hash_secret(token);
   return read(*pool_, [&](Database& db) -> std::optional<Kiosk> {
+    // The role must match the prefix too: a desk's hash under "kt_" is no
+    // kiosk.
     Statement stmt = db.prepare(std::string("SELECT ") + kKioskColumns +
-                                " FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL");
-    stmt.bind(1, hash);
+                                " FROM kiosks WHERE token_hash = ? AND role = ? AND revoked_at IS NULL");
+    stmt.bind_all(hash, role_name(role));
     if (!stmt.step()) return std::nullopt;
     return kiosk_from_row(stmt);
   });
@@ -122,12 +137,12 @@ void Store::revoke_kiosk(Id kiosk_id) {
   write(*pool_, [&](Database& db) { revoke(db, "kiosks", kiosk_id, "kiosk"); });
 }
 
-std::vector<Kiosk> Store::list_kiosks(Id event_id) const {
+std::vector<Kiosk> Store::list_kiosks(Id event_id, DeviceRole role) const {
   return read(*pool_, [&](Database& db) {
     require_row(db, "events", event_id, "event");
     Statement stmt = db.prepare(std::string("SELECT ") + kKioskColumns +
-                                " FROM kiosks WHERE event_id = ? ORDER BY id");
-    stmt.bind(1, event_id);
+                                " FROM kiosks WHERE event_id = ? AND role = ? ORDER BY id");
+    stmt.bind_all(event_id, role_name(role));
     std::vector<Kiosk> kiosks;
     while (stmt.step()) kiosks.push_back(kiosk_from_row(stmt));
     return kiosks;

@@ -196,7 +196,8 @@ std::vector<Attendee> Store::list_attendees(Id event_id) const {
                    " (SELECT count(*) FROM face_templates t WHERE t.person_id = people.id),"
                    " c.checked_in_at,"
                    " (SELECT group_concat(model, ',') FROM (SELECT DISTINCT model FROM"
-                   "   face_templates t WHERE t.person_id = people.id ORDER BY model))"
+                   "   face_templates t WHERE t.person_id = people.id ORDER BY model)),"
+                   " c.method"
                    " FROM event_attendees a JOIN people ON people.id = a.person_id"
                    " LEFT JOIN check_ins c ON c.event_id = a.event_id AND c.person_id = a.person_id"
                    " WHERE a.event_id = ? ORDER BY people.name, people.id");
@@ -213,6 +214,8 @@ std::vector<Attendee> Store::list_attendees(Id event_id) const {
         std::stringstream list(*models);
         for (std::string m; std::getline(list, m, ',');) a.template_models.push_back(m);
       }
+      if (const auto method = stmt.optional_text(kPersonColumnCount + 4))
+        a.checkin_method = parse_checkin_method(*method);
       attendees.push_back(std::move(a));
     }
     return attendees;

@@ -103,7 +103,9 @@ std::vector<Id> attendee_ids(Database& db, Id event_id) {
   return ids;
 }
 
-void insert_audit(Database& db, const AuditEntry& e) {
+}  // namespace
+
+void internal::append_audit_row(Database& db, const AuditEntry& e) {
   Statement stmt = db.prepare(
       "INSERT INTO audit_log (at, event_id, person_id, action, actor, details)"
       " VALUES (?, ?, ?, ?, ?, ?)");
@@ -111,8 +113,6 @@ void insert_audit(Database& db, const AuditEntry& e) {
                 encode_json(e.details))
       .run();
 }
-
-}  // namespace
 
 IssuedInvitations Store::issue_invitations(Id event_id, const std::vector<Id>& person_ids) {
   return write(*pool_, [&](Database& db) {
@@ -210,7 +210,7 @@ Scrub Store::record_consent(Id event_id, Id person_id, const ConsentAnswer& answ
       Statement del = db.prepare("DELETE FROM face_templates WHERE person_id = ?");
       del.bind(1, person_id).run();
     }
-    insert_audit(db, audit);
+    append_audit_row(db, audit);
   };
   if (!delete_faces) {
     write(*pool_, record);
@@ -220,7 +220,7 @@ Scrub Store::record_consent(Id event_id, Id person_id, const ConsentAnswer& answ
 }
 
 void Store::append_audit(const AuditEntry& entry) {
-  write(*pool_, [&](Database& db) { insert_audit(db, entry); });
+  write(*pool_, [&](Database& db) { append_audit_row(db, entry); });
 }
 
 std::vector<AuditEntry> Store::list_audit(Id event_id) const {

@@ -190,11 +190,19 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_event ON audit_log (event_id, at);
 )sql";
 
+// Staff desks: event-scoped credentials in the kiosks table, told apart by
+// role, so that revocation, the event's lifetime and the rate limit work
+// for both exactly alike.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE kiosks ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk' CHECK (role IN ('kiosk', 'desk'));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "events, people, attendance, face templates, check-ins, kiosks, admin keys", kSchemaV1},
     {2, "face templates record their recognition model and dimension", kSchemaV2},
     {3, "events choose a liveness policy; check-ins record their liveness evidence", kSchemaV3},
     {4, "invitations, consent, check-in methods and the audit log", kSchemaV4},
+    {5, "staff desk credentials", kSchemaV5},
 };
 
 void apply(Database& db, const Migration& m) {

@@ -47,6 +47,12 @@ enum class LivenessPolicy { kOff, kPassive, kActive };
 std::string_view to_string(LivenessPolicy policy);
 std::optional<LivenessPolicy> parse_liveness_policy(std::string_view text);
 
+// How a check-in was made: by face at a kiosk, by an invitation's QR code,
+// or by staff at the desk.
+enum class CheckInMethod { kFace, kQr, kManual };
+std::string_view to_string(CheckInMethod method);
+std::optional<CheckInMethod> parse_checkin_method(std::string_view text);
+
 struct Event {
   Id id = 0;
   std::string name;
@@ -106,6 +112,7 @@ struct Attendee {
   // The recognition models of those templates, sorted (see FaceTemplate::model).
   std::vector<std::string> template_models;
   std::optional<Timestamp> checked_in_at;
+  std::optional<CheckInMethod> checkin_method;
 };
 
 struct FaceTemplate {
@@ -122,12 +129,6 @@ struct FaceTemplate {
   bool has_photo = false;
   Timestamp created_at = 0;
 };
-
-// How a check-in was made: by face at a kiosk, by an invitation's QR code,
-// or by staff at the desk.
-enum class CheckInMethod { kFace, kQr, kManual };
-std::string_view to_string(CheckInMethod method);
-std::optional<CheckInMethod> parse_checkin_method(std::string_view text);
 
 struct CheckIn {
   Id id = 0;
@@ -166,19 +167,24 @@ struct EventStats {
   std::vector<CheckInBucket> buckets;
 };
 
+// An event-scoped device credential: a kiosk (faces, QR codes) or a staff
+// desk (search, manual check-in, undo, walk-ins).
+enum class DeviceRole { kKiosk, kDesk };
+
 struct Kiosk {
   Id id = 0;
   Id event_id = 0;
   std::string name;
   Timestamp created_at = 0;
   std::optional<Timestamp> revoked_at;
+  DeviceRole role = DeviceRole::kKiosk;
 };
 
 // What creating a kiosk returns: the only time the plain token exists
 // outside the kiosk itself. Only its hash is stored.
 struct IssuedKiosk {
   Kiosk kiosk;
-  std::string token;  // "kt_" + 43 base64url characters
+  std::string token;  // "kt_" (kiosk) or "dk_" (desk) + 43 base64url characters
 };
 
 struct ApiKey {

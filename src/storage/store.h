@@ -103,17 +103,22 @@ class Store {
   // checked in to this event, returns that earlier one flagged `already`
   // without writing anything. NotFound when the person is not an attendee.
   CheckInResult record_checkin(const CheckIn& checkin);
+  // Removes the person's check-in at the event, with its audit entry, in
+  // one transaction; returns what was removed, empty when there was none.
+  std::optional<CheckIn> undo_checkin(Id event_id, Id person_id, const AuditEntry& audit);
   std::vector<CheckIn> list_checkins(Id event_id) const;  // by time
   EventStats event_stats(Id event_id, int bucket_seconds = 600) const;
 
   // ---- Kiosks ----
   // Creates a kiosk for an event and returns its token: the only time the
   // plain token is available.
-  IssuedKiosk create_kiosk(Id event_id, std::string_view name);
-  // The kiosk a token belongs to; empty for an unknown or revoked token.
+  IssuedKiosk create_kiosk(Id event_id, std::string_view name,
+                           DeviceRole role = DeviceRole::kKiosk);
+  // The kiosk or desk a token belongs to (its prefix says which); empty for
+  // an unknown or revoked token.
   std::optional<Kiosk> authenticate_kiosk(std::string_view token) const;
   void revoke_kiosk(Id kiosk_id);  // idempotent; keeps the first revoked_at
-  std::vector<Kiosk> list_kiosks(Id event_id) const;
+  std::vector<Kiosk> list_kiosks(Id event_id, DeviceRole role = DeviceRole::kKiosk) const;
 
   // ---- Admin API keys ----
   IssuedApiKey create_api_key(std::string_view name);

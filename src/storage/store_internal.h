@@ -63,6 +63,9 @@ auto write_and_scrub(ConnectionPool& pool, WalScrubber& scrubber, F&& f) {
   });
 }
 
+// Writes one audit log row inside the caller's transaction (at = now when 0).
+void append_audit_row(Database& db, const AuditEntry& entry);
+
 // Throws NotFound("<what> <id> not found") unless `table` has a row `id`.
 void require_row(Database& db, std::string_view table, Id id, std::string_view what);
 
