@@ -1,6 +1,6 @@
 // The admin dashboard: sign-in, then one context object shared by the
 // section modules (events, attendees, enrolment, live stats, invitations,
-// kiosks).
+// kiosks, desks).
 import { createApi } from './api.js';
 import { byId, busy } from './dom.js';
 import { initEvents } from './admin-events.js';
@@ -8,6 +8,7 @@ import { initAttendees } from './admin-attendees.js';
 import { initEnrol } from './admin-enrol.js';
 import { initLive } from './admin-live.js';
 import { initKiosks } from './admin-kiosks.js';
+import { initDesks } from './admin-desks.js';
 import { initInvitations } from './admin-invitations.js';
 import { initAdminLang } from './admin-lang.js';
 
@@ -70,6 +71,7 @@ const ctx = {
     attendees.show(event);
     invitations.show(event);
     kiosks.show(event);
+    desks.show(event);
   },
 
   // After anything that changes registered/enrolled counts.
@@ -92,6 +94,7 @@ live.onCheckIn = (personId, at) => {
   invitations.markCheckedIn(personId, at);
 };
 const kiosks = initKiosks(ctx);
+const desks = initDesks(ctx);
 const events = initEvents(ctx);
 initAdminLang(byId('admin-lang'));
 

@@ -1,9 +1,10 @@
 // Kiosk wording in Chinese and English. Guests read these from a few metres
-// away, so they are short and say what to do next. The invitation page's
-// and the admin page's wording live in their own catalogues, merged below,
-// so one translate() serves every page.
+// away, so they are short and say what to do next. The invitation page's,
+// the admin page's and the staff desk's wording live in their own
+// catalogues, merged below, so one translate() serves every page.
 import { GUEST_STRINGS } from './i18n-guest.js';
 import { ADMIN_STRINGS } from './i18n-admin.js';
+import { DESK_STRINGS } from './i18n-desk.js';
 
 export const LANGUAGES = ['zh', 'en'];
 
@@ -83,7 +84,7 @@ export const KIOSK_STRINGS = {
 };
 
 export const STRINGS = Object.fromEntries(LANGUAGES.map((lang) => [lang, {
-  ...KIOSK_STRINGS[lang], ...GUEST_STRINGS[lang], ...ADMIN_STRINGS[lang],
+  ...KIOSK_STRINGS[lang], ...GUEST_STRINGS[lang], ...ADMIN_STRINGS[lang], ...DESK_STRINGS[lang],
 }]));
 
 // Chinese when the browser's first preference is any Chinese variant,

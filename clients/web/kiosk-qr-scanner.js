@@ -9,8 +9,9 @@ import { QR_SCAN_INTERVAL_MS, createQrGate, shouldScan, qrCheckinResponse } from
 // length still gives a QR of 4+ pixels per module, and decoding stays fast.
 const SCAN_MAX_WIDTH = 640;
 
-// The current video frame → the decoded text, or null.
-function decodeFrame(video, canvas) {
+// The current video frame → the decoded text, or null. Exported for the
+// desk page's scanner, which reads the same cards.
+export function decodeFrame(video, canvas) {
   const size = captureSize(video.videoWidth, video.videoHeight, SCAN_MAX_WIDTH);
   if (!size) return null;
   canvas.width = size.width;

@@ -7,6 +7,7 @@ import {
 import { STRINGS, LANGUAGES, KIOSK_STRINGS } from '../i18n.js';
 import { GUEST_STRINGS } from '../i18n-guest.js';
 import { ADMIN_STRINGS } from '../i18n-admin.js';
+import { DESK_STRINGS } from '../i18n-desk.js';
 import { formatDateTime } from '../format.js';
 
 const NOW = 1767230000;
@@ -86,16 +87,18 @@ test('a live check-in marks the guest\'s invitation once', () => {
 });
 
 test('every string exists in both languages, and no catalogue shadows another', () => {
-  for (const catalogue of [GUEST_STRINGS, ADMIN_STRINGS]) {
+  for (const catalogue of [GUEST_STRINGS, ADMIN_STRINGS, DESK_STRINGS]) {
     assert.deepEqual(Object.keys(catalogue.zh).sort(), Object.keys(catalogue.en).sort());
   }
   assert.deepEqual(Object.keys(STRINGS.zh).sort(), Object.keys(STRINGS.en).sort());
   const guest = new Set(Object.keys(GUEST_STRINGS.en));
   const admin = Object.keys(ADMIN_STRINGS.en);
   assert.deepEqual(admin.filter((k) => guest.has(k)), []);
+  const desk = Object.keys(DESK_STRINGS.en);
+  assert.deepEqual(desk.filter((k) => guest.has(k) || admin.includes(k)), [], 'a desk key shadows another');
   const kiosk = Object.keys(KIOSK_STRINGS.en);
-  assert.deepEqual([...guest, ...admin].filter((k) => kiosk.includes(k)), [], 'a kiosk key is shadowed');
-  assert.equal(Object.keys(STRINGS.en).length, kiosk.length + guest.size + admin.length);
+  assert.deepEqual([...guest, ...admin, ...desk].filter((k) => kiosk.includes(k)), [], 'a kiosk key is shadowed');
+  assert.equal(Object.keys(STRINGS.en).length, kiosk.length + guest.size + admin.length + desk.length);
   for (const lang of LANGUAGES) {
     for (const [key, text] of Object.entries(STRINGS[lang])) assert.ok(text.trim(), `${lang}.${key} is empty`);
   }
