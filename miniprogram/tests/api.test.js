@@ -83,6 +83,38 @@ test('the event learnt from kiosk/me is stored with the token', async () => {
   expect(m.stored(kiosk.KEY)).toEqual({ token: KIOSK_TOKEN, eventId: 9, eventName: 'Gala' })
 })
 
+test("the event's liveness policy from kiosk/me is stored with the token (absent: off)", async () => {
+  expect(kiosk.liveness()).toBe('off')
+  const p = api.eventId()
+  m.requests[0].respond(200, { kiosk: { id: 1, event_id: 9 }, event: { id: 9, name: 'Gala', liveness: 'passive' } })
+  await p
+  expect(m.stored(kiosk.KEY)).toEqual({ token: KIOSK_TOKEN, eventId: 9, eventName: 'Gala', liveness: 'passive' })
+  expect(kiosk.liveness()).toBe('passive')
+  kiosk.rememberLiveness('active')
+  expect(kiosk.liveness()).toBe('active')
+  // A new token never inherits the previous token's policy.
+  kiosk.save({ token: KIOSK_TOKEN.replace('kt_test', 'kt_next') })
+  expect(kiosk.liveness()).toBe('off')
+})
+
+test('liveness routes: open a challenge, send a frame, check in with the proof as a header', async () => {
+  const opened = api.openChallenge(7)
+  expect(m.requests[0].opts).toMatchObject({ url: 'https://checkin.example.com/api/v1/events/7/liveness/challenges', method: 'POST' })
+  m.requests[0].respond(201, { id: 'c1', state: 'in_progress' })
+  await expect(opened).resolves.toMatchObject({ id: 'c1' })
+
+  api.challengeFrame('c1/x', 'wxfile://f.jpg')
+  expect(m.uploads[0].opts).toMatchObject({
+    url: 'https://checkin.example.com/api/v1/liveness/challenges/c1%2Fx/frames',
+    filePath: 'wxfile://f.jpg',
+    name: 'image'
+  })
+  api.checkIn(7, 'wxfile://p.jpg', 'lp_1')
+  expect(m.uploads[1].opts.header).toEqual({ 'X-Liveness-Proof': 'lp_1', Authorization: `Bearer ${KIOSK_TOKEN}` })
+  api.checkIn(7, 'wxfile://p.jpg')
+  expect(m.uploads[2].opts.header).toEqual({ Authorization: `Bearer ${KIOSK_TOKEN}` })
+})
+
 test('kiosk routes send the stored token; with none stored they fail without a request', async () => {
   const p = api.stats(7)
   expect(m.requests[0].opts.header.Authorization).toBe(`Bearer ${KIOSK_TOKEN}`)
@@ -120,10 +152,17 @@ test('kiosk home shows the event this token belongs to; a refused token goes bac
     m.requests[0].respond(200, { kiosk: { id: 1, name: 'Door', event_id: 9 }, event: { id: 9, name: 'Gala 2025' } })
     await flush(0)
     expect(text(page, '#event')).toBe('活动：Gala 2025')
+    expect(kiosk.liveness()).toBe('off') // not in the answer: an older server
 
     page = renderPage('kiosk')
     page.instance.onLoad({})
-    m.requests[1].respond(401, { error: { code: 'unauthorized', message: 'unknown token' } })
+    m.lastRequest().respond(200, { kiosk: { id: 1, event_id: 9 }, event: { id: 9, name: 'Gala 2025', liveness: 'active' } })
+    await flush(0)
+    expect(kiosk.liveness()).toBe('active') // the check-in page reads it from here
+
+    page = renderPage('kiosk')
+    page.instance.onLoad({})
+    m.lastRequest().respond(401, { error: { code: 'unauthorized', message: 'unknown token' } })
     await flush(0)
     expect(m.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/kiosk-setup/index?reason=unauthorized' })
     expect(kiosk.token()).toBe('') // a revoked token is of no further use

@@ -47,6 +47,15 @@ test('a typed token is checked with the server, stored, and the kiosk starts', a
   expect(m.wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/kiosk/index' })
 })
 
+test("the event's liveness policy is stored with the token, for the check-in page", async () => {
+  await open()
+  await type(KIOSK_TOKEN)
+  await tap(page, '#save')
+  m.requests[0].respond(200, { kiosk: KIOSK_ME.kiosk, event: Object.assign({ liveness: 'active' }, KIOSK_ME.event) })
+  await flush(0)
+  expect(m.stored('facecheck.kiosk')).toEqual({ token: KIOSK_TOKEN, eventId: 12, eventName: 'Gala', liveness: 'active' })
+})
+
 test('a scanned kiosk URL (#token=...) works the same', async () => {
   await open()
   await tap(page, '#scan')

@@ -101,13 +101,15 @@ function postJson(path, body) {
   })
 }
 
-// Multipart upload of a local file as field `image`, plus text fields.
-function upload(path, filePath, formData) {
+// Multipart upload of a local file as field `image`, plus text fields and
+// extra headers (the liveness proof).
+function upload(path, filePath, formData, header) {
   return kioskCall('uploadFile', {
     url: url(path),
     filePath,
     name: 'image',
-    formData: formData || {}
+    formData: formData || {},
+    header: header || {}
   })
 }
 
@@ -132,7 +134,8 @@ function eventId() {
     pending = kioskInfo(record.token).then(
       (info) => {
         pending = null
-        kiosk.rememberEvent(record.token, info.kiosk.event_id, info.event && info.event.name)
+        const event = info.event || {}
+        kiosk.rememberEvent(record.token, info.kiosk.event_id, event.name, event.liveness)
         return info.kiosk.event_id
       },
       (err) => {
@@ -152,7 +155,15 @@ module.exports = {
   upload,
   eventId,
   kioskInfo,
-  checkIn: (id, filePath) => upload(`/api/v1/events/${id}/checkin`, filePath),
+  // proof: a passed liveness challenge's, for events whose liveness is
+  // 'active' (docs/api.md); sent as a header so it never lands in form logs.
+  checkIn: (id, filePath, proof) =>
+    upload(`/api/v1/events/${id}/checkin`, filePath, null, proof ? { 'X-Liveness-Proof': proof } : null),
+  // Active liveness: open a challenge (201, no body needed), then one frame
+  // per call until its state is passed or failed.
+  openChallenge: (id) => postJson(`/api/v1/events/${id}/liveness/challenges`, {}),
+  challengeFrame: (challengeId, filePath) =>
+    upload(`/api/v1/liveness/challenges/${encodeURIComponent(challengeId)}/frames`, filePath),
   // The invitation QR code a guest shows at the kiosk (code already extracted).
   checkInQr: (id, code) => postJson(`/api/v1/events/${id}/checkin/qr`, { code }),
   selfRegister: (id, filePath, fields) => upload(`/api/v1/events/${id}/self-register`, filePath, fields),

@@ -1,7 +1,7 @@
 // The kiosk's credential, kept on the device (wx storage), never in the
 // package: the operator scans or types it on pages/kiosk-setup. Stored as one
-// record { token, eventId, eventName } so that a new token can never be paired
-// with the previous token's event.
+// record { token, eventId, eventName, liveness } so that a new token can never
+// be paired with the previous token's event (or its liveness policy).
 const KEY = 'facecheck.kiosk'
 const SETUP_PAGE = '/pages/kiosk-setup/index'
 
@@ -19,20 +19,37 @@ function token() {
   return record ? record.token : ''
 }
 
+// liveness is the event's policy as kiosk/me last said ('off' | 'passive' |
+// 'active'); left out while unknown (an older server), which reads as 'off'.
 function save(record) {
-  wx.setStorageSync(KEY, {
+  const value = {
     token: record.token,
     eventId: record.eventId || null,
     eventName: record.eventName || ''
-  })
+  }
+  if (record.liveness) value.liveness = record.liveness
+  wx.setStorageSync(KEY, value)
 }
 
 // Called when kiosk/me told us the event; ignored if the token changed
 // meanwhile, so a late answer cannot attach an event to the wrong token.
-function rememberEvent(forToken, eventId, eventName) {
+function rememberEvent(forToken, eventId, eventName, liveness) {
   const record = load()
   if (!record || record.token !== forToken) return
-  save({ token: forToken, eventId, eventName: eventName || record.eventName })
+  save({ token: forToken, eventId, eventName: eventName || record.eventName, liveness: liveness || record.liveness })
+}
+
+// The stored event's liveness policy. The check-in page reads it before each
+// attempt, so a policy learnt meanwhile (kiosk/me, or a 403
+// liveness_required) applies at once.
+function liveness() {
+  const record = load()
+  return (record && record.liveness) || 'off'
+}
+
+function rememberLiveness(policy) {
+  const record = load()
+  if (record) save(Object.assign({}, record, { liveness: policy }))
 }
 
 function forget() {
@@ -88,4 +105,18 @@ function masked(t) {
   return t ? `${t.slice(0, 7)}…${t.slice(-4)}` : ''
 }
 
-module.exports = { KEY, SETUP_PAGE, load, token, save, rememberEvent, forget, tokenFrom, needsSetup, backToSetup, masked }
+module.exports = {
+  KEY,
+  SETUP_PAGE,
+  load,
+  token,
+  save,
+  rememberEvent,
+  liveness,
+  rememberLiveness,
+  forget,
+  tokenFrom,
+  needsSetup,
+  backToSetup,
+  masked
+}

@@ -9,6 +9,8 @@ const TIMEOUT = '请求超时，请重试'
 const SERVER = '服务器出错，请稍后重试'
 const CAMERA = '无法使用摄像头，请在设置中允许使用相机'
 const INVALID_CODE = '邀请码无效，请检查二维码或链接是否完整'
+// The check-in kiosk waiting for a face (bilingual, like its other prompts).
+const SCANNING = '请正对摄像头 / Please look at the camera'
 
 // By error.code, for codes whose meaning does not depend on the route.
 const BY_CODE = {
@@ -29,7 +31,13 @@ const BY_CODE = {
   invitation_revoked: '这份邀请已被主办方撤销，如有疑问请联系主办方',
   consent_required: '请先同意使用人脸信息，再上传自拍照',
   consent_version_changed: '同意书内容已更新，请重新阅读后再选择',
-  rate_limited: '请求过于频繁，请稍候再试'
+  rate_limited: '请求过于频繁，请稍候再试',
+  // active liveness (the check-in page handles these itself; here for any
+  // other page that meets them)
+  liveness_required: '本活动需要先完成动作验证，请重新验证',
+  liveness_proof_invalid: '动作验证已失效，请重新验证',
+  liveness_locked: '验证失败次数过多，请稍候约 30 秒再试，或到服务台签到',
+  challenge_not_found: '动作验证已失效，请重新验证'
 }
 
 // By HTTP status, when the code is unknown to this client.
@@ -129,8 +137,43 @@ const GUEST = {
   checkin: (hhmm) => (hhmm ? `签到：已于 ${hhmm} 签到` : '签到：尚未签到')
 }
 
+// The kiosk's liveness check (utils/challenge.js decides when each is shown).
+// Left and right are the guest's own: the front camera's preview is a
+// mirror, so the guest's left is also the screen's left.
+const LIVENESS = {
+  actions: {
+    turn_left: '请向左转头',
+    turn_right: '请向右转头',
+    nod: '请点头',
+    blink: '请眨眼'
+  },
+  follow: '请按提示做动作', // an action this client does not know yet
+  progress: (done, of, seconds) => `已完成 ${done}/${of}` + (seconds > 0 ? `，剩余 ${seconds} 秒` : ''),
+  // why a frame did not count: only the ones the guest can do something about
+  hints: {
+    no_face: '未检测到人脸，请正对摄像头',
+    not_frontal: '请先正对摄像头，再按提示做动作'
+  },
+  // why a challenge failed
+  failed: {
+    repeated_frame: '检测到重复画面，请本人正对摄像头重新验证',
+    face_changed: '验证过程中人脸发生了变化，请本人重新验证',
+    too_many_frames: '验证未完成，请按提示重新做动作',
+    expired: '验证超时，请按提示重新做动作'
+  },
+  failedOther: '动作验证未通过，请重新验证',
+  retrying: '马上重新开始验证…',
+  passed: '验证通过，请保持正对摄像头',
+  // check-in answers at a liveness event
+  livenessFailed: '未通过活体检测，请本人正对摄像头',
+  mismatch: '与完成动作验证的不是同一人，请本人重新验证',
+  restart: BY_CODE.liveness_proof_invalid,
+  locked: BY_CODE.liveness_locked
+}
+
 module.exports = {
   describe,
+  LIVENESS,
   poorQuality,
   qualityReasons,
   defaultConsent,
@@ -139,6 +182,7 @@ module.exports = {
   SERVER,
   CAMERA,
   INVALID_CODE,
+  SCANNING,
   SETUP_REASONS,
   BAD_TOKEN,
   GUEST

@@ -4,6 +4,12 @@
 // declined face check-in shows their invitation QR code instead ("scan
 // invitation" button, POST /events/{id}/checkin/qr).
 //
+// At an event whose liveness is 'active' each attempt is a challenge instead
+// (utils/challenge.js decides; this page only takes the photos, makes the
+// requests and shows what it is told): wait for a face, open a challenge,
+// send frames while the guest does the two actions, then one check-in photo
+// with the proof. 'passive' and 'off' events work as without liveness.
+//
 // Built with Component() rather than Page(): WeChat supports this for pages,
 // and it lets miniprogram-simulate load the real files in tests.
 const config = require('../../config')
@@ -12,13 +18,14 @@ const kiosk = require('../../utils/kiosk')
 const invite = require('../../utils/invite')
 const { takePhoto } = require('../../utils/camera')
 const { createPoller } = require('../../utils/poller')
-const { describe, INVALID_CODE } = require('../../utils/messages')
+const { createChallenge, HOLD_MS } = require('../../utils/challenge')
+const { describe, INVALID_CODE, LIVENESS, SCANNING } = require('../../utils/messages')
 
-const SCANNING = '请正对摄像头 / Please look at the camera'
 const CAMERA_RETRIES = 3
 
-// When one frame holds several faces, report the most useful one.
-const PRIORITY = ['checked_in', 'already_checked_in', 'not_recognised', 'too_small']
+// When one frame holds several faces, report the most useful one: a new
+// check-in beats a liveness refusal of someone behind.
+const PRIORITY = ['checked_in', 'already_checked_in', 'liveness_failed', 'liveness_mismatch', 'not_recognised', 'too_small']
 function pickFace(faces) {
   let best = null
   for (const face of faces || []) {
@@ -37,6 +44,7 @@ Component({
     message: SCANNING,
     detail: '',
     tone: '',
+    progress: '', // an active liveness challenge's progress, '' otherwise
     cameraPosition: config.cameraPosition
   },
 
@@ -45,6 +53,7 @@ Component({
       this.misses = 0
       this.cameraMisses = 0
       this.poller = createPoller(() => this.attempt(), config.checkinIntervalMs)
+      this.challenge = createChallenge()
     },
     onReady() {
       this.camera = wx.createCameraContext()
@@ -54,25 +63,89 @@ Component({
     },
     onHide() {
       this.poller.stop()
+      // A challenge does not survive the guest walking off; onShow starts
+      // with a face check and a new one.
+      this.challenge = createChallenge()
     },
     onUnload() {
       this.poller.stop()
       this.unloaded = true
     },
 
-    // One photo, one upload. Returns what the poller should do next.
+    // One photo, one upload. Returns what the poller should do next. The
+    // policy is read each time: kiosk/me (or a 403) may have just told it.
     async attempt() {
       if (!this.camera) this.camera = wx.createCameraContext()
+      let eventId
       let result
+      try {
+        eventId = await api.eventId()
+      } catch (err) {
+        return this.failed(err)
+      }
+      if (kiosk.liveness() === 'active') return this.challengeStep(eventId)
       try {
         const photo = await takePhoto(this.camera, 'normal')
         this.cameraMisses = 0
-        const eventId = await api.eventId()
         result = await api.checkIn(eventId, photo)
       } catch (err) {
         return this.failed(err)
       }
       return this.show(pickFace(result.faces))
+    },
+
+    // One step of an active challenge: at most one photo and one request.
+    // Frames are small ('low'); the check-in photo is the usual one.
+    async challengeStep(eventId) {
+      const machine = this.challenge
+      const action = machine.action
+      const started = Date.now()
+      let answer
+      try {
+        const photo = action === 'open' ? null : await takePhoto(this.camera, action === 'checkin' ? 'normal' : 'low')
+        if (photo) this.cameraMisses = 0
+        answer = await this.send(action, eventId, photo, machine)
+      } catch (err) {
+        if (machine !== this.challenge) return this.stale()
+        const decision = machine.fail(err)
+        if (decision) return this.render(decision, started)
+        if (!this.ignoring()) this.setData({ progress: '' })
+        return this.failed(err)
+      }
+      if (machine !== this.challenge) return this.stale()
+      if (action !== 'checkin') return this.render(machine.feed(answer), started)
+      // The proof is spent whatever the answer: another try needs a new
+      // challenge. Hold a refusal long enough to be read.
+      this.challenge = createChallenge()
+      if (!this.ignoring()) this.setData({ progress: '' })
+      return this.show(pickFace(answer.faces)) && HOLD_MS
+    },
+
+    send(action, eventId, photo, machine) {
+      switch (action) {
+        case 'detect':
+          return api.detect(photo)
+        case 'open':
+          return api.openChallenge(eventId)
+        case 'frame':
+          return api.challengeFrame(machine.id, photo)
+        default:
+          return api.checkIn(eventId, photo, machine.proof)
+      }
+    },
+
+    // waitMs counts from the start of the step, so frames stay 250 ms apart
+    // however long each upload took (and never closer).
+    render(decision, started) {
+      if (this.ignoring()) return false
+      if (decision.view) this.setData(decision.view)
+      return Math.max(0, decision.waitMs - (Date.now() - started))
+    },
+
+    // The answer of an attempt that was replaced meanwhile (hidden, retried):
+    // dropped; the new attempt goes on at once if the loop still runs.
+    stale() {
+      return this.ignoring() ? false : 0
     },
 
     // An answer that arrives after the page was unloaded or stopped (camera
@@ -105,6 +178,12 @@ Component({
         case 'too_small':
           this.setData({ message: '请靠近一点 / Please step closer', detail: '', tone: '' })
           return true
+        case 'liveness_failed': // passive: looked like a photo or a screen
+          this.setData({ tone: 'warn', message: LIVENESS.livenessFailed, detail: '' })
+          return true
+        case 'liveness_mismatch': // active: not the face that took the challenge
+          this.setData({ tone: 'warn', message: LIVENESS.mismatch, detail: LIVENESS.retrying })
+          return true
         default: // not_recognised
           this.misses += 1
           this.setData({ tone: 'warn', message: '未识别，请到服务台 / Not recognised, please see the desk' })
@@ -124,6 +203,14 @@ Component({
       if (kiosk.backToSetup(err)) {
         this.setData({ state: 'stopped', tone: 'error', message: describe(err), detail: '' })
         return false
+      }
+      // The event has wanted an active challenge since kiosk/me was read:
+      // switch to it at once.
+      if (err.kind === 'http' && err.code === 'liveness_required') {
+        kiosk.rememberLiveness('active')
+        this.challenge = createChallenge()
+        this.setData({ tone: '', message: SCANNING, detail: '' })
+        return 0
       }
       // Right after the page opens the camera may not be ready yet: give it
       // a few seconds before calling it broken.
@@ -147,7 +234,8 @@ Component({
       this.qrActive = false
       this.misses = 0
       this.cameraMisses = 0
-      this.setData({ state: 'scanning', message: SCANNING, detail: '', tone: '' })
+      this.challenge = createChallenge()
+      this.setData({ state: 'scanning', message: SCANNING, detail: '', tone: '', progress: '' })
       this.poller.start()
     },
 
@@ -157,7 +245,7 @@ Component({
       if (this.data.state === 'qr') return
       this.poller.stop()
       this.qrActive = true
-      this.setData({ state: 'qr', tone: '', message: '请出示邀请二维码 / Show your invitation QR code', detail: '' })
+      this.setData({ state: 'qr', tone: '', message: '请出示邀请二维码 / Show your invitation QR code', detail: '', progress: '' })
       wx.scanCode({
         onlyFromCamera: true,
         scanType: ['qrCode'],

@@ -60,7 +60,8 @@ Component({
       this.setData({ busy: true, tone: '', message: '正在检查 token…' })
       try {
         const info = await api.kioskInfo(token)
-        kiosk.save({ token, eventId: info.kiosk.event_id, eventName: info.event && info.event.name })
+        const event = info.event || {}
+        kiosk.save({ token, eventId: info.kiosk.event_id, eventName: event.name, liveness: event.liveness })
         api._reset()
       } catch (err) {
         // A 401 here is about the candidate token, not the stored one: say

@@ -13,7 +13,8 @@ Component({
       try {
         const info = await api.kioskInfo()
         const name = (info.event && info.event.name) || `#${info.kiosk.event_id}`
-        kiosk.rememberEvent(kiosk.token(), info.kiosk.event_id, info.event && info.event.name)
+        const event = info.event || {}
+        kiosk.rememberEvent(kiosk.token(), info.kiosk.event_id, event.name, event.liveness)
         this.setData({ eventText: `活动：${name}`, tone: 'ok' })
       } catch (err) {
         if (kiosk.backToSetup(err)) return
