@@ -9,6 +9,7 @@ const FIELD_IDS = {
   status: 'event-status', threshold: 'event-threshold', opensBefore: 'event-opens-before',
   closesAfter: 'event-closes-after', liveness: 'event-liveness',
   consentText: 'event-consent-text', selfRegister: 'event-self-register',
+  retainDays: 'event-retain-days',
 };
 
 // Checkboxes carry booleans; every other field is its text.

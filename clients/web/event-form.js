@@ -22,6 +22,7 @@ export function eventFields(event) {
     closesAfter: String(event?.checkin_closes_after_min ?? 30),
     consentText: event?.consent_text ?? '',
     selfRegister: event?.self_register === true,
+    retainDays: String(event?.retain_faces_days ?? 30),
   };
 }
 
@@ -65,6 +66,11 @@ export function eventPayload(fields) {
   }
   const opensBefore = wholeMinutes(String(fields.opensBefore ?? '').trim(), 'opensBefore', errors);
   const closesAfter = wholeMinutes(String(fields.closesAfter ?? '').trim(), 'closesAfter', errors);
+  const retainText = String(fields.retainDays ?? '30').trim();
+  const retainDays = Number(retainText);
+  if (retainText === '' || !Number.isInteger(retainDays) || retainDays < 0 || retainDays > 3650) {
+    errors.push({ field: 'retainDays', message: 'Keep faces for a whole number of days, 0 to 3650' });
+  }
   const payload = {
     name,
     venue: String(fields.venue ?? '').trim(),
@@ -77,6 +83,7 @@ export function eventPayload(fields) {
     checkin_closes_after_min: closesAfter,
     consent_text: String(fields.consentText ?? '').trim(),
     self_register: fields.selfRegister === true || fields.selfRegister === 'true',
+    retain_faces_days: retainDays,
   };
   return { payload, errors };
 }

@@ -116,6 +116,9 @@ class CheckinService {
   storage::CheckInResult check_in_attendee(storage::Id event_id, storage::Id person_id,
                                            std::optional<storage::Id> kiosk_id,
                                            storage::CheckInMethod method);
+  // The galleries drop every template of the person now (they were or are
+  // about to be deleted by another path: retention).
+  void forget_faces(storage::Id person_id) { galleries_.person_deleted(person_id); }
   // Runs `delete_faces` (a store write that deletes every template of the
   // person) so that they stop matching at once, like delete_person.
   template <typename F>

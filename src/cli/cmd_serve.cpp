@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "checkin/checkin_service.h"
+#include "checkin/retention.h"
 #include "checkin/engine_pool.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
@@ -156,12 +157,20 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
                config.legacy_routes ? "on" : "off");
   std::cout << "facecheck: listening on " << base_url << std::endl;
 
+  // Faces past their events' retention period go at start-up and then
+  // hourly: a server restarted daily still purges on time.
+  checkin::RetentionJob retention(
+      store, [&service] { return service.now(); },
+      [&service](storage::Id person) { service.forget_faces(person); });
+  retention.start(std::chrono::hours(1));
+
   std::atomic<bool> done{false};
   std::thread signals([&] { wait_for_signal(stop_signals, done, server); });
   const bool ok = server.run();
   done = true;
   signals.join();
   server.stop();
+  retention.stop();
   spdlog::info("stopped");
   if (!ok) throw CommandError("the server stopped with an error", 1);
 }

@@ -70,6 +70,7 @@ json event_json(const storage::Event& e) {
           {"consent_text", e.consent_text},
           {"consent_version", e.consent_version},
           {"self_register", e.self_register},
+          {"retain_faces_days", e.retain_faces_days},
           {"created_at", e.created_at}};
 }
 
@@ -149,6 +150,8 @@ void apply_event_fields(const json& body, storage::Event& e, bool creating) {
   // consent_version is the store's to manage (records.h).
   e.consent_text = optional_string(body, "consent_text").value_or(e.consent_text);
   e.self_register = optional_bool(body, "self_register").value_or(e.self_register);
+  if (const auto days = optional_int(body, "retain_faces_days"))
+    e.retain_faces_days = static_cast<int>(require_range(*days, "retain_faces_days", 0, 3650));
 }
 
 void apply_person_fields(const json& body, storage::Person& p, bool creating) {

@@ -50,7 +50,7 @@ namespace {
 constexpr const char* kEventColumns =
     "id, name, venue, starts_at, ends_at, status, checkin_opens_before_min, "
     "checkin_closes_after_min, match_threshold, liveness, created_at, consent_text, "
-    "consent_version, self_register";
+    "consent_version, self_register, retain_faces_days";
 
 Event event_from_row(const Statement& row) {
   Event e;
@@ -72,6 +72,7 @@ Event event_from_row(const Statement& row) {
   e.consent_text = row.text(11);
   e.consent_version = static_cast<int>(row.int64(12));
   e.self_register = row.int64(13) != 0;
+  e.retain_faces_days = static_cast<int>(row.int64(14));
   return e;
 }
 
@@ -83,15 +84,18 @@ void check_event(Event& e) {
   if (e.ends_at < e.starts_at) throw Invalid("event ends before it starts");
   if (e.checkin_opens_before_min < 0 || e.checkin_closes_after_min < 0)
     throw Invalid("check-in window minutes must not be negative");
+  if (e.retain_faces_days < 0 || e.retain_faces_days > 3650)
+    throw Invalid("retain_faces_days must be between 0 and 3650");
   if (e.match_threshold && !(std::isfinite(*e.match_threshold) && *e.match_threshold > 0))
     throw Invalid("match_threshold must be a positive number");
 }
 
-// Binds the writable fields to parameters 1..11.
+// Binds the writable fields to parameters 1..12.
 void bind_event_fields(Statement& stmt, const Event& e) {
   stmt.bind_all(e.name, e.venue, e.starts_at, e.ends_at, to_string(e.status),
                 e.checkin_opens_before_min, e.checkin_closes_after_min, e.match_threshold,
-                to_string(e.liveness), e.consent_text, e.self_register ? 1 : 0);
+                to_string(e.liveness), e.consent_text, e.self_register ? 1 : 0,
+                e.retain_faces_days);
 }
 
 }  // namespace
@@ -104,11 +108,11 @@ Event Store::create_event(const Event& event) {
         db.prepare(std::string("INSERT INTO events (name, venue, starts_at, ends_at, status, "
                                "checkin_opens_before_min, checkin_closes_after_min, "
                                "match_threshold, liveness, consent_text, self_register, "
-                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                               "RETURNING ") +
+                               "retain_faces_days, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") +
                    kEventColumns);
     bind_event_fields(stmt, e);
-    stmt.bind(12, now());
+    stmt.bind(13, now());
     stmt.expect_row("insert returned no row");
     return event_from_row(stmt);
   });
@@ -143,11 +147,11 @@ Event Store::update_event(const Event& event) {
                                "ends_at = ?, status = ?, checkin_opens_before_min = ?, "
                                "checkin_closes_after_min = ?, match_threshold = ?, liveness = ?, "
                                "consent_version = consent_version + (consent_text IS NOT ?10), "
-                               "consent_text = ?10, self_register = ? "
+                               "consent_text = ?10, self_register = ?, retain_faces_days = ? "
                                "WHERE id = ? RETURNING ") +
                    kEventColumns);
     bind_event_fields(stmt, e);
-    stmt.bind(12, e.id);
+    stmt.bind(13, e.id);
     stmt.expect_row("event " + std::to_string(e.id) + " not found");
     return event_from_row(stmt);
   });

@@ -197,12 +197,21 @@ constexpr const char* kSchemaV5 = R"sql(
 ALTER TABLE kiosks ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk' CHECK (role IN ('kiosk', 'desk'));
 )sql";
 
+// Retention: an event's faces are kept this many days after its check-in
+// window closes; then the templates of attendees with no later event are
+// purged (checkin/retention.h).
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE events ADD COLUMN retain_faces_days INTEGER NOT NULL DEFAULT 30
+  CHECK (retain_faces_days >= 0 AND retain_faces_days <= 3650);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "events, people, attendance, face templates, check-ins, kiosks, admin keys", kSchemaV1},
     {2, "face templates record their recognition model and dimension", kSchemaV2},
     {3, "events choose a liveness policy; check-ins record their liveness evidence", kSchemaV3},
     {4, "invitations, consent, check-in methods and the audit log", kSchemaV4},
     {5, "staff desk credentials", kSchemaV5},
+    {6, "events say how long faces are kept after them", kSchemaV6},
 };
 
 void apply(Database& db, const Migration& m) {

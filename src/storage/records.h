@@ -76,6 +76,9 @@ struct Event {
   // Whether kiosks may register walk-up guests (self-register). Off by
   // default: a kiosk token should not be able to mint attendees.
   bool self_register = false;
+  // Days the attendees' face templates are kept after the check-in window
+  // closes (0-3650); then they are purged unless a later event needs them.
+  int retain_faces_days = 30;
   Timestamp created_at = 0;
 };
 
@@ -234,6 +237,14 @@ struct InvitationRow {
 struct IssuedInvitations {
   std::vector<InvitationRow> invitations;  // in the order asked
   std::int64_t created = 0;                // the others already had one
+};
+
+// A person whose face templates are past every retention period of the
+// events they attend: `event_id` is the event whose period ended last.
+struct FacesDue {
+  Id person_id = 0;
+  Id event_id = 0;
+  Timestamp due_at = 0;
 };
 
 // One line of the audit log: who did what to whom, never a name or a face.

@@ -149,6 +149,14 @@ class Store {
   Scrub record_consent(Id event_id, Id person_id, const ConsentAnswer& answer, bool delete_faces,
                        const AuditEntry& audit);
 
+  // ---- Retention ----
+  // Attendees with face templates whose every event's retention period
+  // (check-in window end + retain_faces_days) has ended by `now`.
+  std::vector<FacesDue> faces_due_for_purge(Timestamp now) const;
+  // Deletes the person's templates and writes `audit` (with the number
+  // deleted) in one transaction; the bytes are scrubbed like any deletion.
+  Scrub purge_faces(Id person_id, const AuditEntry& audit);
+
   // ---- Audit log ----
   void append_audit(const AuditEntry& entry);
   std::vector<AuditEntry> list_audit(Id event_id) const;  // by time

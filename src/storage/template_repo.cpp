@@ -141,4 +141,37 @@ std::int64_t Store::delete_all_photos() {
   });
 }
 
+// ---- Retention ----
+
+std::vector<FacesDue> Store::faces_due_for_purge(Timestamp now) const {
+  return read(*pool_, [&](Database& db) {
+    // Per enrolled attendee, the event whose retention ends last; a person
+    // is due only when even that one has ended.
+    Statement stmt = db.prepare(
+        "SELECT person_id, event_id, due_at FROM ("
+        "  SELECT a.person_id, e.id AS event_id,"
+        "    e.ends_at + 60 * e.checkin_closes_after_min + 86400 * e.retain_faces_days AS due_at,"
+        "    row_number() OVER (PARTITION BY a.person_id ORDER BY"
+        "      e.ends_at + 60 * e.checkin_closes_after_min + 86400 * e.retain_faces_days DESC,"
+        "      e.id DESC) AS latest"
+        "  FROM event_attendees a JOIN events e ON e.id = a.event_id"
+        "  WHERE EXISTS (SELECT 1 FROM face_templates t WHERE t.person_id = a.person_id))"
+        " WHERE latest = 1 AND due_at <= ? ORDER BY person_id");
+    stmt.bind(1, now);
+    std::vector<FacesDue> due;
+    while (stmt.step()) due.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2)});
+    return due;
+  });
+}
+
+Scrub Store::purge_faces(Id person_id, const AuditEntry& audit) {
+  return write_and_scrub(*pool_, *scrubber_, [&](Database& db) {
+    Statement del = db.prepare("DELETE FROM face_templates WHERE person_id = ?");
+    del.bind(1, person_id).run();
+    AuditEntry entry = audit;
+    entry.details["templates"] = db.changes();
+    append_audit_row(db, entry);
+  });
+}
+
 }  // namespace facecheck::storage

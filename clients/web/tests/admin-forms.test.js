@@ -47,6 +47,8 @@ test('form errors name the field', () => {
   assert.deepEqual(fields({ threshold: 'abc' }), ['threshold']);
   assert.deepEqual(fields({ status: 'paused' }), ['status']);
   assert.deepEqual(fields({ opensBefore: '-5', closesAfter: '1.5' }), ['opensBefore', 'closesAfter']);
+  assert.deepEqual(fields({ retainDays: '3651' }), ['retainDays']);
+  assert.deepEqual(fields({ retainDays: '2.5' }), ['retainDays']);
 });
 
 test('an existing event fills the form, and saving it unchanged gives the same values', () => {
@@ -55,6 +57,7 @@ test('an existing event fills the form, and saving it unchanged gives the same v
     ends_at: fromLocalInput('2025-05-17T17:00'), status: 'closed', match_threshold: 0.42,
     checkin_opens_before_min: 15, checkin_closes_after_min: 0, liveness: 'passive',
     consent_text: 'We keep a face template until the end of May.', self_register: true,
+    retain_faces_days: 7,
   };
   const { payload, errors } = eventPayload(eventFields(event));
   assert.deepEqual(errors, []);
