@@ -16,7 +16,7 @@ export function eventFields(event) {
     starts: toLocalInput(event?.starts_at ?? startDefault),
     ends: toLocalInput(event?.ends_at ?? startDefault + 3 * hour),
     status: event?.status ?? 'draft',
-    liveness: event?.liveness ?? 'off',
+    liveness: event?.liveness ?? 'active', // the server's default too
     threshold: event?.match_threshold == null ? '' : String(event.match_threshold),
     opensBefore: String(event?.checkin_opens_before_min ?? 60),
     closesAfter: String(event?.checkin_closes_after_min ?? 30),

@@ -147,6 +147,10 @@ describe('facecheck in the browser', () => {
     await page.fill('#event-starts', starts);
     await page.fill('#event-ends', ends);
     await page.selectOption('#event-status', 'open');
+    // The camera shows one still photo: this journey is about recognition,
+    // so the organiser turns the (default) liveness challenge off;
+    // liveness-challenge.test.mjs runs the challenge.
+    await page.selectOption('#event-liveness', 'off');
     await page.click('#event-save');
     await page.locator('#event-title', { hasText: EVENT_NAME }).waitFor();
     const item = page.locator('[data-testid=event-item][aria-current=true]');

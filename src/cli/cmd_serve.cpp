@@ -71,6 +71,7 @@ http::ServerOptions server_options(const ServeConfig& c) {
   o.kiosk_rps = c.kiosk_rps;
   o.kiosk_burst = 2 * c.kiosk_rps;
   o.public_url = c.public_url;
+  o.default_liveness = *storage::parse_liveness_policy(c.default_liveness);
   o.web_root = fs::is_directory(c.web_root) ? c.web_root : "";
   return o;
 }
@@ -79,8 +80,9 @@ std::string display_host(const std::string& host) {
   return host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host;
 }
 
-void print_demo(storage::Store& store, const std::string& base_url) {
-  const auto demo = create_demo(store);
+void print_demo(storage::Store& store, const std::string& base_url,
+                storage::LivenessPolicy liveness) {
+  const auto demo = create_demo(store, liveness);
   if (!demo) return;
   std::cout << "facecheck: demo event " << demo->event_id << " created; kiosk URL:\n  " << base_url
             << "/kiosk.html#token=" << demo->kiosk_token << "\n";
@@ -151,7 +153,8 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   http::ApiServer server(server_options(config), store, service, engines);
   const int port = server.bind();
   const std::string base_url = "http://" + display_host(config.host) + ":" + std::to_string(port);
-  if (config.demo) print_demo(store, base_url);
+  if (config.demo)
+    print_demo(store, base_url, *storage::parse_liveness_policy(config.default_liveness));
   spdlog::info("data {}, {} engine(s), {} HTTP threads, {} stream slots, legacy routes {}",
                config.data_dir, config.workers, config.http_threads, config.max_streams,
                config.legacy_routes ? "on" : "off");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "storage/records.h"
 #include "vision/recognizer_model.h"
 
 namespace facecheck::cli {
@@ -111,6 +112,14 @@ const Setting kSettings[] = {
      [](ServeConfig& c, const std::string& v) { c.store_photos = to_bool(v); }},
     {"demo", "", "With no events yet: create a demo event open today and a kiosk",
      [](ServeConfig& c, const std::string& v) { c.demo = to_bool(v); }},
+    {"default_liveness", "POLICY",
+     "Liveness of events created without one: off, passive or active (default active; "
+     "docs/liveness.md)",
+     [](ServeConfig& c, const std::string& v) {
+       if (!storage::parse_liveness_policy(v))
+         throw std::invalid_argument("must be off, passive or active");
+       c.default_liveness = v;
+     }},
     {"public_url", "URL",
      "Origin of invitation links, e.g. https://checkin.example.com (default: the Host the "
      "admin's browser used)",

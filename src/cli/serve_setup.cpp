@@ -61,13 +61,14 @@ bool ensure_admin_key(storage::Store& store, const fs::path& dir) {
   return true;
 }
 
-std::optional<DemoSetup> create_demo(storage::Store& store) {
+std::optional<DemoSetup> create_demo(storage::Store& store, storage::LivenessPolicy liveness) {
   if (!store.list_events().empty()) return std::nullopt;
   storage::Event event;
   event.name = "Demo event";
   event.venue = "Here";
   std::tie(event.starts_at, event.ends_at) = local_today();
   event.status = storage::EventStatus::kOpen;
+  event.liveness = liveness;  // the server's default: what a real event would get
   const auto created = store.create_event(event);
   const auto kiosk = store.create_kiosk(created.id, "Demo kiosk");
   return DemoSetup{created.id, kiosk.token};

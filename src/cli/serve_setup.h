@@ -28,6 +28,6 @@ struct DemoSetup {
 
 // With no events at all: an event open for check-in all of today (local
 // time) and a kiosk for it. Nothing when events exist.
-std::optional<DemoSetup> create_demo(storage::Store& store);
+std::optional<DemoSetup> create_demo(storage::Store& store, storage::LivenessPolicy liveness);
 
 }  // namespace facecheck::cli

@@ -42,6 +42,8 @@ struct ServerOptions {
   double kiosk_rps = 5;  // per kiosk token; 0 = unlimited
   double kiosk_burst = 10;
   std::string web_root;  // empty: no static files
+  // The liveness policy of an event created without one (docs/liveness.md).
+  storage::LivenessPolicy default_liveness = storage::LivenessPolicy::kActive;
   // Origin of the invitation links ("https://checkin.example.com"); empty:
   // the request's Host header.
   std::string public_url;

@@ -21,6 +21,7 @@ void create_event(Context& ctx, const httplib::Request& req, httplib::Response& 
   require_admin(ctx, req);
   const json body = json_object_body(req);
   storage::Event event;
+  event.liveness = ctx.options.default_liveness;
   apply_event_fields(body, event, /*creating=*/true);
   send_json(res, 201, event_json(ctx.store.create_event(event)));
 }

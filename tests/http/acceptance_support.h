@@ -163,7 +163,9 @@ class Api {
 };
 
 // An event open for check-in from an hour ago to an hour from now, whose
-// kiosks may register walk-ups (the bad-input tests send them broken photos).
+// kiosks may register walk-ups (the bad-input tests send them broken photos)
+// and check in single frames: these suites test recognition, limits and
+// durability, so liveness is off (test_http_liveness.cpp tests it).
 inline json open_event_body(const std::string& name) {
   const auto now = static_cast<int64_t>(std::time(nullptr));
   return {{"name", name},
@@ -173,7 +175,8 @@ inline json open_event_body(const std::string& name) {
           {"status", "open"},
           {"checkin_opens_before_min", 60},
           {"checkin_closes_after_min", 60},
-          {"self_register", true}};
+          {"self_register", true},
+          {"liveness", "off"}};
 }
 
 // LFW: images/<Name>/<Name>_NNNN.jpg, lists in lfw/*.tsv.

@@ -114,6 +114,13 @@ TEST_F(HttpApi, EventCrud) {
   EXPECT_EQ(event["name"], "Launch 发布会");
   EXPECT_EQ(event["status"], "draft");
   EXPECT_DOUBLE_EQ(event["match_threshold"].get<double>(), 0.4);
+  // The product's defaults for a new event: an active liveness challenge,
+  // no walk-up registration, faces kept 30 days, the standard consent text.
+  EXPECT_EQ(event["liveness"], "active");
+  EXPECT_EQ(event["self_register"], false);
+  EXPECT_EQ(event["retain_faces_days"], 30);
+  EXPECT_EQ(event["consent_text"], "");
+  EXPECT_EQ(event["consent_version"], 1);
   const std::string path = "/api/v1/events/" + std::to_string(event["id"].get<int64_t>());
 
   auto patched = patch_json(path, {{"status", "open"}, {"match_threshold", nullptr}});

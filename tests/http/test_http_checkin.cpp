@@ -81,7 +81,8 @@ class HttpCheckin : public ::testing::Test {
                                                               {"starts_at", now},
                                                               {"ends_at", now + 3600},
                                                               {"status", status},
-                                                              {"self_register", true}}));
+                                                              {"self_register", true},
+                                                              {"liveness", "off"}}));
     const int64_t id = event.value("id", 0);
     for (int64_t person : attendees)
       EXPECT_EQ(status_of(post_json(path(id, "/attendees"), {{"person_id", person}})), 201);

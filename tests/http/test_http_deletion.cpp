@@ -37,7 +37,8 @@ class HttpDeletion : public SharedServerTest<HttpDeletion> {
     const int64_t id = body_json(post_json("/api/v1/events", {{"name", "Deletion"},
                                                               {"starts_at", now},
                                                               {"ends_at", now + 3600},
-                                                              {"status", "open"}}))
+                                                              {"status", "open"},
+                                                              {"liveness", "off"}}))
                            .value("id", int64_t{0});
     EXPECT_EQ(status_of(post_json(events(id, "/attendees"), {{"person_id", person}})), 201);
     return id;

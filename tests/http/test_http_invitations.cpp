@@ -47,7 +47,8 @@ class HttpInvitations : public SharedServerTest<HttpInvitations> {
                                                 {"venue", "Hall 2"},
                                                 {"starts_at", now() + std::min<int64_t>(-3600, ends_in - 3600)},
                                                 {"ends_at", now() + ends_in},
-                                                {"status", status}});
+                                                {"status", status},
+                                                {"liveness", "off"}});
     EXPECT_EQ(status_of(r), 201) << (r ? r->body : "");
     const int64_t id = body_json(r).value("id", int64_t{0});
     for (int64_t p : attendees)

@@ -33,7 +33,8 @@ class HttpKioskLifetime : public SharedServerTest<HttpKioskLifetime> {
                                                 {"starts_at", now() + starts_in},
                                                 {"ends_at", now() + starts_in + 3600},
                                                 {"status", status},
-                                                {"self_register", true}});
+                                                {"self_register", true},
+                                                {"liveness", "off"}});
     EXPECT_EQ(status_of(r), 201) << (r ? r->body : "");
     return body_json(r).value("id", int64_t{0});
   }

@@ -314,7 +314,11 @@ TEST_F(HttpLimits, HugeClaimedJpegsCostAKioskBurstLittleMemory) {
   auto c = server->client();
   const json event = body_json(c->Post(
       "/api/v1/events", admin,
-      json({{"name", "Burst"}, {"starts_at", now}, {"ends_at", now + 3600}, {"status", "open"}})
+      json({{"name", "Burst"},
+            {"starts_at", now},
+            {"ends_at", now + 3600},
+            {"status", "open"},
+            {"liveness", "off"}})  // the frames must reach the decoder
           .dump(),
       "application/json"));
   const std::string path = "/api/v1/events/" + std::to_string(event["id"].get<int>());

@@ -64,7 +64,7 @@ test('an existing event fills the form, and saving it unchanged gives the same v
   for (const key of Object.keys(payload)) assert.deepEqual(payload[key], event[key], key);
   const blank = eventFields(undefined);
   assert.equal(blank.status, 'draft');
-  assert.equal(blank.liveness, 'off');
+  assert.equal(blank.liveness, 'active');
   assert.ok(fromLocalInput(blank.ends) > fromLocalInput(blank.starts));
 });
 
