@@ -6,6 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
+# Lint first: it takes seconds and catches mistakes before the long suites.
+bash scripts/lint.sh
 build="${FACECHECK_BUILD:-$root/build/release}"
 # Client tests first: they take seconds, the C++ suite minutes.
 (cd clients/web && node --test tests/)
