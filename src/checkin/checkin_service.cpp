@@ -3,28 +3,10 @@
 #include <algorithm>
 #include <ctime>
 
-#include "vision/face_json.h"
 #include "vision/liveness_detector.h"
 
 namespace facecheck::checkin {
 namespace {
-
-using nlohmann::json;
-
-int status_for(const vision::ImageError& e) {
-  switch (e.code()) {
-    case vision::ImageErrorCode::TooLarge:
-      return 413;
-    case vision::ImageErrorCode::UnsupportedFormat:
-      return 415;
-    default:
-      return 400;
-  }
-}
-
-json person_json(const storage::Person& p) {
-  return {{"id", p.id}, {"name", p.name}, {"organisation", p.organisation}, {"title", p.title}};
-}
 
 // The face on the check-in frame is the one that passed the challenge.
 bool matches_proof(const LivenessProof& proof, const vision::Embedding& face) {
@@ -33,16 +15,16 @@ bool matches_proof(const LivenessProof& proof, const vision::Embedding& face) {
          vision::embedding_distance(proof.embedding, face, card.metric) <= card.match_threshold;
 }
 
-json active_evidence(const LivenessProof& proof) {
-  json actions = json::array();
-  for (auto a : proof.actions) actions.push_back(vision::face_action_name(a));
-  return {{"method", "active"}, {"actions", actions}, {"passive_score", proof.passive_score}};
+storage::LivenessEvidence active_evidence(const LivenessProof& proof) {
+  storage::LivenessEvidence evidence{"active", std::nullopt, {}, proof.passive_score};
+  for (auto a : proof.actions) evidence.actions.emplace_back(vision::face_action_name(a));
+  return evidence;
 }
 
-json boxes_json(const std::vector<vision::FaceAnalysis>& faces) {
-  json boxes = json::array();
-  for (const auto& f : faces) boxes.push_back(vision::box_json(f.detection.box));
-  return boxes;
+FacesFound boxes_of(const std::vector<vision::FaceAnalysis>& faces) {
+  FacesFound found;
+  for (const auto& f : faces) found.boxes.push_back(f.detection.box);
+  return found;
 }
 
 }  // namespace
@@ -58,24 +40,16 @@ CheckinService::CheckinService(storage::Store& store, EnginePool& engines, Check
 
 vision::DecodedImage CheckinService::decode(std::string_view image,
                                             const vision::ImageLimits& limits) const {
-  if (image.empty()) throw DomainError(400, "missing_image", "No image was sent");
-  try {
-    return vision::decode_image_within(image, limits);
-  } catch (const vision::ImageError& e) {
-    throw DomainError(status_for(e), e.code_name(), e.what());
-  }
+  if (image.empty()) throw DomainError(Reason::kMissingImage);
+  return vision::decode_image_within(image, limits);  // vision::ImageError
 }
 
 LivenessProof CheckinService::redeem_proof(storage::Id event_id,
                                            std::optional<storage::Id> kiosk_id,
                                            const std::string& token) {
-  if (token.empty())
-    throw DomainError(403, "liveness_required",
-                      "This event checks liveness: complete the challenge first");
+  if (token.empty()) throw DomainError(Reason::kLivenessRequired);
   auto proof = challenges_.redeem(token, event_id, kiosk_id);
-  if (!proof)
-    throw DomainError(403, "liveness_proof_invalid",
-                      "The liveness proof is unknown, used or expired: take the challenge again");
+  if (!proof) throw DomainError(Reason::kLivenessProofInvalid);
   return *proof;
 }
 
@@ -95,57 +69,40 @@ void CheckinService::require_checkin_open(const storage::Event& event) const {
     case CheckinPhase::kInWindow:
       return;
     case CheckinPhase::kBeforeWindow:
-      throw DomainError(409, "checkin_not_yet_open", "Check-in has not opened yet");
+      throw DomainError(Reason::kCheckinNotYetOpen);
     case CheckinPhase::kAfterWindow:
-      throw DomainError(409, "checkin_closed", "Check-in for this event has closed");
-    default:
-      throw DomainError(409, "checkin_closed",
-                        "Check-in is not open for this event (status " +
-                            std::string(storage::to_string(event.status)) + ")");
+      throw DomainError(Reason::kCheckinClosed);
+    default:  // the note names the status, for the message
+      throw DomainError(Reason::kCheckinClosed, {}, std::string(storage::to_string(event.status)));
   }
 }
 
-json CheckinService::detect(std::string_view image) {
+DetectedFaces CheckinService::detect(std::string_view image) {
   const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
   const cv::Mat& frame = decoded.pixels;
   const auto faces = engines_.run(
       [&](vision::FaceEngine& engine) { return engine.detect(frame, settings_.checkin_detector); });
-  json out = {{"width", frame.cols},
-              {"height", frame.rows},
-              {"scale", decoded.scale},
-              {"faces", json::array()}};
-  for (const auto& f : faces)
-    out["faces"].push_back({{"box", vision::box_json(f.box)}, {"score", f.score}});
-  return out;
+  return {frame.cols, frame.rows, decoded.scale, faces};
 }
 
-json CheckinService::enrol(const EnrolRequest& request, std::string_view image) {
+EnrolResult CheckinService::enrol(const EnrolRequest& request, std::string_view image) {
   const storage::Person person = store_.get_person(request.person_id);  // NotFound -> 404
   const cv::Mat photo = decode(image, settings_.image_limits).pixels;
   const auto faces = engines_.run([&](vision::FaceEngine& engine) {
     return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality,
                           settings_.enrol_embed.with_model(settings_.model));
   });
-  if (faces.empty())
-    throw DomainError(422, "no_face",
-                      "No face was found in the photo; face the camera in good light");
+  if (faces.empty()) throw DomainError(Reason::kNoFace);
   size_t chosen = 0;
   if (request.face_index) {
     if (*request.face_index < 0 || size_t(*request.face_index) >= faces.size())
-      throw DomainError(422, "bad_face_index", "face_index is out of range",
-                        {{"faces", boxes_json(faces)}});
+      throw DomainError(Reason::kBadFaceIndex, boxes_of(faces));
     chosen = size_t(*request.face_index);
   } else if (faces.size() > 1) {
-    throw DomainError(422, "several_faces",
-                      std::to_string(faces.size()) +
-                          " faces were found; send a photo of one person or say which face "
-                          "(face_index, largest first)",
-                      {{"faces", boxes_json(faces)}});
+    throw DomainError(Reason::kSeveralFaces, boxes_of(faces));
   }
   const auto& face = faces[chosen];
-  if (!face.quality.acceptable())
-    throw DomainError(422, "poor_quality", face.quality.reasons.front(),
-                      {{"quality", vision::quality_json(face.quality)}});
+  if (!face.quality.acceptable()) throw DomainError(Reason::kPoorQuality, QualityFailed{face.quality});
 
   const auto candidates = request.duplicates_within_event
                               ? galleries_.event(*request.duplicates_within_event)
@@ -156,32 +113,23 @@ json CheckinService::enrol(const EnrolRequest& request, std::string_view image) 
         vision::recognizer_model(face.model).duplicate_threshold);
     const auto nearest = same_model->search(face.embedding, 1);
     if (!nearest.empty() && nearest[0].person_id != person.id && nearest[0].distance < duplicate)
-      throw DomainError(409, "possible_duplicate",
-                        "This face looks like person " + std::to_string(nearest[0].person_id) +
-                            ", who is already enrolled; check for a duplicate registration",
-                        {{"person_id", nearest[0].person_id}, {"distance", nearest[0].distance}});
+      throw DomainError(Reason::kPossibleDuplicate,
+                        LooksLike{nearest[0].person_id, nearest[0].distance});
   }
 
   storage::FaceTemplate tmpl;
   tmpl.person_id = person.id;
   tmpl.model = std::string(face.model);
   tmpl.embedding = face.embedding;
-  tmpl.quality = vision::quality_json(face.quality);
+  tmpl.quality = face.quality;
   tmpl.label = request.label;
   std::optional<storage::Bytes> stored_photo;
   if (settings_.store_photos) stored_photo = storage::Bytes(image.begin(), image.end());
   const auto saved = store_.add_template(tmpl, stored_photo);
   galleries_.template_added(saved);
-  // How many photos now stand for this person: clients suggest a second one,
-  // the best single lever on missed check-ins (docs/identification.md).
   const size_t templates = store_.list_templates(person.id).size();
-  return {{"template_id", saved.id},
-          {"person", person_json(person)},
-          {"templates", templates},
-          {"model", face.model},
-          {"box", vision::box_json(face.detection.box)},
-          {"quality", vision::quality_json(face.quality)},
-          {"photo_stored", stored_photo.has_value()}};
+  return {saved.id,           person,       templates, std::string(face.model), face.detection.box,
+          face.quality, stored_photo.has_value()};
 }
 
 namespace {
@@ -197,8 +145,8 @@ struct ModelMatch {
 
 }  // namespace
 
-json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
-                              std::string_view image, const std::string& liveness_proof) {
+CheckinOutcome CheckinService::check_in(storage::Id event_id,
+                                        std::optional<storage::Id> kiosk_id, std::string_view image, const std::string& liveness_proof) {
   const storage::Event event = store_.get_event(event_id);
   require_checkin_open(event);
   const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
@@ -247,15 +195,22 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
   std::vector<Threshold> policies;
   for (std::string_view model : models)
     policies.push_back(threshold_for(event, templates, vision::recognizer_model(model)));
-  json results = json::array();
+  CheckinOutcome outcome;
+  outcome.event_id = event_id;
+  for (size_t m = 0; m < models.size(); ++m)
+    outcome.thresholds.push_back({std::string(models[m]), policies[m].value});
+  outcome.threshold_basis = policies.front().basis;
+  outcome.width = frame.cols;
+  outcome.height = frame.rows;
+  outcome.scale = decoded.scale;
   bool proof_used = false;  // a proof checks in one face, the one that earned it
   for (const auto& frame_face : faces) {
     const vision::FaceAnalysis& face = frame_face.analysis;
-    json r = {{"box", vision::box_json(face.detection.box)}, {"score", face.detection.score}};
+    FaceOutcome& r = outcome.faces.emplace_back();
+    r.box = face.detection.box;
+    r.score = face.detection.score;
     if (face.quality.face_px < settings_.checkin_min_face_px) {
-      r["status"] = "too_small";
-      r["message"] = "Face too small: step closer to the camera";
-      results.push_back(r);
+      r.status = FaceStatus::kTooSmall;
       continue;
     }
     std::optional<ModelMatch> best;
@@ -267,66 +222,46 @@ json CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> k
       const ModelMatch candidate{models[m], found[0], policies[m].value};
       if (!best || candidate.ratio() < best->ratio()) best = candidate;
     }
+    if (best) r.distance = best->match.distance;
     if (!best || best->ratio() >= 1.f) {
-      r["status"] = "not_recognised";
-      r["message"] = "Not recognised, please see the desk";
-      if (best) r["distance"] = best->match.distance;
-      results.push_back(r);
+      r.status = FaceStatus::kNotRecognised;
       continue;
     }
+    r.distance.reset();  // told only with the outcome of a match
     if (passive && frame_face.live_score < vision::kDefaultLiveThreshold) {
-      r["status"] = "liveness_failed";
-      r["message"] = "Liveness check failed: look at the camera yourself, not at a photo";
-      r["live_score"] = frame_face.live_score;
+      r.status = FaceStatus::kLivenessFailed;
+      r.live_score = frame_face.live_score;
       challenges_.note_failure(event_id, kiosk_id);
-      results.push_back(r);
       continue;
     }
     if (proof && (proof_used || !matches_proof(*proof, frame_face.proof_embedding))) {
-      r["status"] = "liveness_mismatch";
-      r["message"] = "This face did not take the liveness challenge";
-      results.push_back(r);
+      r.status = FaceStatus::kLivenessMismatch;
       continue;
     }
     storage::CheckIn c;
-    c.liveness = passive ? json{{"method", "passive"}, {"score", frame_face.live_score}}
+    c.liveness = passive ? storage::LivenessEvidence{"passive", frame_face.live_score, {}, {}}
                  : proof ? active_evidence(*proof)
-                         : json{{"method", "none"}};
+                         : storage::LivenessEvidence{"none", {}, {}, {}};
     proof_used = proof_used || proof.has_value();
     c.event_id = event_id;
     c.person_id = best->match.person_id;
     c.checked_in_at = clock_();
     c.distance = best->match.distance;
     c.kiosk_id = kiosk_id;
-    c.quality = vision::quality_json(face.quality);
+    c.quality = face.quality;
     const auto recorded = store_.record_checkin(c);  // durable before we answer
-    const auto person = store_.get_person(c.person_id);
-    r["status"] = recorded.already ? "already_checked_in" : "checked_in";
-    r["person"] = person_json(person);
-    r["distance"] = best->match.distance;
-    r["model"] = best->model;
-    r["liveness"] = recorded.check_in.liveness;
-    r["checked_in_at"] = recorded.check_in.checked_in_at;
-    r["message"] = recorded.already ? "Already checked in" : "Welcome, " + person.name;
+    r.person = store_.get_person(c.person_id);
+    r.status = recorded.already ? FaceStatus::kAlreadyCheckedIn : FaceStatus::kCheckedIn;
+    r.distance = best->match.distance;
+    r.model = std::string(best->model);
+    r.liveness = recorded.check_in.liveness;
+    r.checked_in_at = recorded.check_in.checked_in_at;
     if (!recorded.already)
-      feed_.publish(event_id, {{"type", "check_in"},
-                               {"person", person_json(person)},
-                               {"checked_in_at", recorded.check_in.checked_in_at},
-                               {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)},
-                               {"method", "face"}});
-    results.push_back(r);
+      feed_.publish(event_id, {*r.person, recorded.check_in.checked_in_at, kiosk_id,
+                               storage::CheckInMethod::kFace});
   }
   if (proof && !proof_used) challenges_.note_failure(event_id, kiosk_id);
-  json thresholds = json::object();
-  for (size_t m = 0; m < models.size(); ++m) thresholds[std::string(models[m])] = policies[m].value;
-  return {{"event_id", event_id},
-          {"threshold", policies.front().value},
-          {"threshold_basis", policies.front().basis},
-          {"thresholds", thresholds},
-          {"width", frame.cols},
-          {"height", frame.rows},
-          {"scale", decoded.scale},
-          {"faces", results}};
+  return outcome;
 }
 
 ChallengeProgress CheckinService::open_challenge(storage::Id event_id,
@@ -351,14 +286,11 @@ storage::CheckInResult CheckinService::check_in_attendee(storage::Id event_id,
   c.checked_in_at = clock_();
   c.kiosk_id = kiosk_id;
   c.method = method;
-  c.liveness = {{"method", "none"}};
+  c.liveness.method = "none";
   const auto recorded = store_.record_checkin(c);
   if (!recorded.already)
-    feed_.publish(event_id, {{"type", "check_in"},
-                             {"person", person_json(store_.get_person(person_id))},
-                             {"checked_in_at", recorded.check_in.checked_in_at},
-                             {"kiosk_id", kiosk_id ? json(*kiosk_id) : json(nullptr)},
-                             {"method", storage::to_string(method)}});
+    feed_.publish(event_id, {store_.get_person(person_id), recorded.check_in.checked_in_at,
+                             kiosk_id, method});
   return recorded;
 }
 

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 
@@ -18,6 +17,7 @@
 #include "checkin/live_feed.h"
 #include "checkin/liveness_challenge.h"
 #include "checkin/open_set_threshold.h"
+#include "checkin/outcomes.h"
 #include "storage/store.h"
 #include "vision/face_engine.h"
 #include "vision/image_decoder.h"
@@ -89,12 +89,12 @@ class CheckinService {
                  Clock clock = nullptr);
 
   // Faces in a photo: boxes and scores only (the kiosk overlay, /face_detect).
-  nlohmann::json detect(std::string_view image);
+  DetectedFaces detect(std::string_view image);
 
   // Stores a face template for a person. Throws DomainError with a reason
   // the user can act on (no_face, several_faces, poor_quality,
-  // possible_duplicate) and writes nothing in that case.
-  nlohmann::json enrol(const EnrolRequest& request, std::string_view image);
+  // possible_duplicate), or vision::ImageError, and writes nothing then.
+  EnrolResult enrol(const EnrolRequest& request, std::string_view image);
 
   // Checks in every recognised face in the photo for the event. Each face
   // gets a status: checked_in, already_checked_in, not_recognised, too_small,
@@ -102,8 +102,8 @@ class CheckinService {
   // low) or liveness_mismatch (not the face that passed the challenge). An
   // active event needs `liveness_proof` from a passed challenge (one face,
   // once): DomainError liveness_required / liveness_proof_invalid otherwise.
-  nlohmann::json check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
-                          std::string_view image, const std::string& liveness_proof = {});
+  CheckinOutcome check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
+                         std::string_view image, const std::string& liveness_proof = {});
 
   // Active liveness (liveness_challenge.h): a challenge for a kiosk of an
   // event open for check-in, and one camera frame of it.
@@ -138,13 +138,14 @@ class CheckinService {
   void delete_event(storage::Id event_id);
 
   // Guest list import from CSV (header row; see docs/api.md for columns).
-  // All rows or none: DomainError 422 with per-row errors otherwise.
-  nlohmann::json import_csv(storage::Id event_id, std::string_view csv, bool link_existing);
+  // All rows or none: DomainError import_rejected with per-row errors
+  // otherwise.
+  ImportSummary import_csv(storage::Id event_id, std::string_view csv, bool link_existing);
   std::string export_csv(storage::Id event_id);
   // The event's audit log (consent, withdrawals, guests' faces, revoked
   // invitations): at, action, actor, person_id, details.
   std::string export_audit_csv(storage::Id event_id);
-  nlohmann::json stats(storage::Id event_id);
+  EventStatistics stats(storage::Id event_id);
 
   // The match threshold in force for `model`'s templates of the event whose
   // galleries hold `templates` templates in all (a stranger meets every one
@@ -160,7 +161,7 @@ class CheckinService {
   // The event's check-in phase now (event_window.h), under this server's
   // enforce_checkin_window setting.
   CheckinPhase phase(const storage::Event& event) const;
-  // Throws DomainError 409 checkin_closed / checkin_not_yet_open unless the
+  // Throws DomainError checkin_closed / checkin_not_yet_open unless the
   // event's phase is kInWindow.
   void require_checkin_open(const storage::Event& event) const;
   LiveFeed& live_feed() { return feed_; }

@@ -49,16 +49,16 @@ CodeCheckIn FrontDesk::check_in(storage::Id event_id, storage::Id person_id,
   out.person = checkin_.store().get_person(person_id);
   if (!out.result.already)
     checkin_.store().append_audit({0, checkin_.now(), event_id, person_id, "checkin_manual", actor,
-                                   nlohmann::json::object()});
+                                   {}});
   return out;
 }
 
 void FrontDesk::undo(storage::Id event_id, storage::Id person_id, const std::string& actor) {
   checkin_.store().get_event(event_id);  // NotFound for an unknown event
   const storage::AuditEntry audit{0,     checkin_.now(), event_id, person_id, "checkin_undone",
-                                  actor, nlohmann::json::object()};
+                                  actor, {}};
   if (!checkin_.store().undo_checkin(event_id, person_id, audit))
-    throw DomainError(404, "not_found", "This attendee has not checked in");
+    throw DomainError(Reason::kNotCheckedIn);
 }
 
 WalkIn FrontDesk::walk_in(storage::Id event_id, const storage::Person& person, bool check_in_now,
@@ -75,7 +75,7 @@ WalkIn FrontDesk::walk_in(storage::Id event_id, const storage::Person& person, b
     throw;
   }
   checkin_.store().append_audit({0, checkin_.now(), event_id, out.person.id, "walk_in_registered",
-                                 actor, nlohmann::json::object()});
+                                 actor, {}});
   if (check_in_now) out.check_in = check_in(event_id, out.person.id, device_id, actor).result;
   return out;
 }

@@ -9,8 +9,6 @@
 namespace facecheck::checkin {
 namespace {
 
-using nlohmann::json;
-
 // Header names we accept for each person field (English and Chinese, as
 // organisers' spreadsheets come in both).
 const std::map<std::string, std::string>& column_aliases() {
@@ -45,15 +43,15 @@ std::string lower_ascii(std::string s) {
 
 }  // namespace
 
-json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool link_existing) {
+ImportSummary CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool link_existing) {
   store_.get_event(event_id);  // NotFound before we parse anything
   std::vector<std::vector<std::string>> table;
   try {
     table = parse_csv(csv);
   } catch (const CsvError& e) {
-    throw DomainError(422, "invalid_csv", e.what());
+    throw DomainError(Reason::kInvalidCsv, {}, e.what());
   }
-  if (table.empty()) throw DomainError(422, "invalid_csv", "The CSV file is empty");
+  if (table.empty()) throw DomainError(Reason::kInvalidCsv, {}, "The CSV file is empty");
 
   std::vector<std::string> fields;  // field per column, "" = ignored
   bool has_name = false;
@@ -62,7 +60,8 @@ json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool
     fields.push_back(it == column_aliases().end() ? "" : it->second);
     has_name |= fields.back() == "name";
   }
-  if (!has_name) throw DomainError(422, "invalid_csv", "The header row needs a 'name' column");
+  if (!has_name)
+    throw DomainError(Reason::kInvalidCsv, {}, "The header row needs a 'name' column");
 
   std::vector<storage::Person> rows;
   std::vector<size_t> line_of_row;  // blank lines are skipped, so keep the mapping
@@ -92,16 +91,12 @@ json CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool
       event_id, rows,
       link_existing ? storage::ExistingPeople::kLink : storage::ExistingPeople::kReject);
   if (!result.ok()) {
-    json errors = json::array();
-    for (const auto& e : result.errors)
-      errors.push_back({{"row", line_of_row.at(e.row)}, {"message", e.message}});
-    throw DomainError(
-        422, "import_rejected",
-        std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported",
-        {{"rows", errors}});
+    RowProblems problems;
+    for (const auto& e : result.errors) problems.rows.push_back({line_of_row.at(e.row), e.message});
+    throw DomainError(Reason::kImportRejected, problems);
   }
   galleries_.attendance_changed(event_id);
-  return {{"imported", rows.size()}, {"created", result.created}, {"linked", result.linked}};
+  return {rows.size(), size_t(result.created), size_t(result.linked)};
 }
 
 std::string CheckinService::export_csv(storage::Id event_id) {
@@ -125,26 +120,13 @@ std::string CheckinService::export_audit_csv(storage::Id event_id) {
   out += csv_row({"at", "action", "actor", "person_id", "details"});
   for (const auto& e : store_.list_audit(event_id))
     out += csv_row({iso_time(e.at), e.action, e.actor,
-                    e.person_id ? std::to_string(*e.person_id) : "", e.details.dump()});
+                    e.person_id ? std::to_string(*e.person_id) : "",
+                    storage::audit_details_text(e.details)});
   return out;
 }
 
-json CheckinService::stats(storage::Id event_id) {
-  const auto s = store_.event_stats(event_id, 600);
-  json buckets = json::array();
-  for (const auto& b : s.buckets) buckets.push_back({{"start", b.start}, {"count", b.count}});
-  return {{"event_id", event_id},
-          {"registered", s.registered},
-          {"enrolled", s.enrolled},
-          {"checked_in", s.checked_in},
-          {"not_yet", s.registered - s.checked_in},
-          {"liveness_failures", challenges_.failures(event_id)},
-          {"by_method", {{"face", s.by_face}, {"qr", s.by_qr}, {"manual", s.by_manual}}},
-          {"consent",
-           {{"accepted", s.consent_accepted},
-            {"declined", s.consent_declined},
-            {"pending", s.consent_pending}}},
-          {"per_10_minutes", buckets}};
+EventStatistics CheckinService::stats(storage::Id event_id) {
+  return {event_id, store_.event_stats(event_id, 600), challenges_.failures(event_id)};
 }
 
 }  // namespace facecheck::checkin

@@ -36,12 +36,11 @@ std::pair<storage::Invitation, storage::Event> InvitationService::valid(
     std::string_view code) const {
   const auto invitation = is_code(code) ? checkin_.store().find_invitation(code) : std::nullopt;
   if (!invitation)
-    throw DomainError(404, "invitation_not_found", "This invitation code is not valid");
-  if (invitation->revoked_at)
-    throw DomainError(410, "invitation_revoked", "This invitation was withdrawn by the organiser");
+    throw DomainError(Reason::kInvitationNotFound);
+  if (invitation->revoked_at) throw DomainError(Reason::kInvitationRevoked);
   storage::Event event = checkin_.store().get_event(invitation->event_id);
   if (checkin_.now() > invitation_expiry(event))
-    throw DomainError(410, "invitation_expired", "This event's check-in is over");
+    throw DomainError(Reason::kInvitationExpired);
   return {*invitation, std::move(event)};
 }
 
@@ -49,7 +48,7 @@ GuestView InvitationService::view(const storage::Invitation& invitation,
                                   const storage::Event& event) const {
   storage::Store& store = checkin_.store();
   const auto row = store.find_invitation_row(invitation.code);
-  if (!row) throw DomainError(404, "invitation_not_found", "This invitation code is not valid");
+  if (!row) throw DomainError(Reason::kInvitationNotFound);
   GuestView v;
   v.invitation = invitation;
   v.event = event;
@@ -69,8 +68,7 @@ storage::IssuedInvitations InvitationService::invite(storage::Id event_id,
   try {
     return checkin_.store().issue_invitations(event_id, people);
   } catch (const storage::NotAttendee& e) {
-    throw DomainError(422, "not_an_attendee", "Only attendees of the event can be invited",
-                      {{"person_ids", e.person_ids}});
+    throw DomainError(Reason::kNotAnAttendee, PeopleConcerned{e.person_ids});
   }
 }
 
@@ -81,9 +79,9 @@ std::vector<storage::InvitationRow> InvitationService::list(storage::Id event_id
 void InvitationService::revoke(std::string_view code, const std::string& actor) {
   const auto invitation = is_code(code) ? checkin_.store().find_invitation(code) : std::nullopt;
   if (!invitation || !checkin_.store().revoke_invitation(code, checkin_.now()))
-    throw DomainError(404, "invitation_not_found", "No such invitation");
+    throw DomainError(Reason::kInvitationNotFound);
   checkin_.store().append_audit({0, checkin_.now(), invitation->event_id, invitation->person_id,
-                                 "invitation_revoked", actor, nlohmann::json::object()});
+                                 "invitation_revoked", actor, {}});
 }
 
 GuestView InvitationService::open(std::string_view code) const {
@@ -105,9 +103,7 @@ storage::Scrub InvitationService::withdraw(const storage::Invitation& invitation
 GuestView InvitationService::answer_consent(std::string_view code, bool accepted, int version) {
   const auto [invitation, event] = valid(code);
   if (version != event.consent_version)
-    throw DomainError(409, "consent_version_changed",
-                      "The consent text has changed; read the new version",
-                      {{"version", event.consent_version}});
+    throw DomainError(Reason::kConsentVersionChanged, CurrentConsent{event.consent_version});
   if (accepted) {
     const storage::ConsentAnswer answer{version, true, event.consent_text, checkin_.now()};
     checkin_.store().record_consent(
@@ -120,26 +116,23 @@ GuestView InvitationService::answer_consent(std::string_view code, bool accepted
   return view(invitation, event);
 }
 
-nlohmann::json InvitationService::enrol_face(std::string_view code, std::string_view image) {
+EnrolResult InvitationService::enrol_face(std::string_view code, std::string_view image) {
   const auto [invitation, event] = valid(code);
   if (view(invitation, event).consent != storage::ConsentState::kAccepted)
-    throw DomainError(403, "consent_required",
-                      "Accept the consent text before enrolling your face");
+    throw DomainError(Reason::kConsentRequired);
   EnrolRequest request;
   request.person_id = invitation.person_id;
   request.label = kGuestSelfie;
   request.duplicates_within_event = event.id;
-  nlohmann::json result;
+  EnrolResult result;
   try {
     result = checkin_.enrol(request, image);
   } catch (const DomainError& e) {
     // A guest learns nothing about who the look-alike is.
-    if (e.code == "possible_duplicate")
-      throw DomainError(409, "possible_duplicate",
-                        "This face looks like another guest's; ask the organiser for help");
+    if (e.reason == Reason::kPossibleDuplicate) throw DomainError(Reason::kPossibleDuplicate);
     throw;
   }
-  const storage::Id kept = result.at("template_id").get<storage::Id>();
+  const storage::Id kept = result.template_id;
   for (const auto& t : checkin_.store().list_templates(invitation.person_id))
     if (t.label == kGuestSelfie && t.id != kept) checkin_.delete_template(t.id);
   checkin_.store().append_audit({0, checkin_.now(), event.id, invitation.person_id,
@@ -156,14 +149,13 @@ CodeCheckIn InvitationService::check_in(storage::Id event_id, std::optional<stor
                                         std::string_view code_or_url) {
   const std::string code = invitation_code_in(code_or_url);
   if (code.empty())
-    throw DomainError(400, "invalid_field", "code is not an invitation code or link",
-                      {{"field", "code"}});
+    throw DomainError(Reason::kNotAnInvitationCode);
   const storage::Event current = checkin_.store().get_event(event_id);
   // Another event's code is reported as unknown: a kiosk learns nothing
   // about other events' guests.
   const auto found = checkin_.store().find_invitation(code);
   if (!found || found->event_id != event_id)
-    throw DomainError(404, "invitation_not_found", "This invitation code is not valid here");
+    throw DomainError(Reason::kInvitationNotFound);
   const auto [invitation, event] = valid(code);
   checkin_.require_checkin_open(current);
   CodeCheckIn out;

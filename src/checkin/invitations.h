@@ -52,14 +52,14 @@ class InvitationService {
 
   // For the guest, with the code alone.
   GuestView open(std::string_view code) const;
-  // Records the answer to `version` (409 consent_version_changed unless it
+  // Records the answer to `version` (consent_version_changed unless it
   // is the event's current one). Declining, at any time, deletes the
   // guest's face templates: no consent, no face.
   GuestView answer_consent(std::string_view code, bool accepted, int version);
-  // Enrols the photo's face into the guest's own record (403
-  // consent_required without accepted consent); a new selfie replaces the
+  // Enrols the photo's face into the guest's own record (consent_required
+  // without accepted consent); a new selfie replaces the
   // guest's earlier ones. Returns the enrolment result.
-  nlohmann::json enrol_face(std::string_view code, std::string_view image);
+  EnrolResult enrol_face(std::string_view code, std::string_view image);
   // Deletes every face template of the guest and records the withdrawal.
   storage::Scrub delete_face(std::string_view code);
 

@@ -14,7 +14,7 @@ std::shared_ptr<LiveFeed::Subscription> LiveFeed::subscribe(int64_t event_id) {
   return s;
 }
 
-void LiveFeed::publish(int64_t event_id, const nlohmann::json& message) {
+void LiveFeed::publish(int64_t event_id, const FeedCheckIn& message) {
   std::lock_guard lock(mutex_);
   auto [first, last] = subscribers_.equal_range(event_id);
   for (auto it = first; it != last; ++it) it->second->push(message);
@@ -44,7 +44,7 @@ LiveFeed::Subscription::~Subscription() {
   if (feed_) feed_->unsubscribe(this);
 }
 
-void LiveFeed::Subscription::push(const nlohmann::json& message) {
+void LiveFeed::Subscription::push(const FeedCheckIn& message) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= kMaxQueued) queue_.pop_front();
@@ -66,7 +66,7 @@ bool LiveFeed::Subscription::closed() const {
   return closed_;
 }
 
-bool LiveFeed::Subscription::next(nlohmann::json& out, std::chrono::milliseconds timeout) {
+bool LiveFeed::Subscription::next(FeedCheckIn& out, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   ready_.wait_for(lock, timeout, [this] { return closed_ || !queue_.empty(); });
   if (queue_.empty()) return false;

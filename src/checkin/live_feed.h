@@ -10,17 +10,27 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
+#include "storage/records.h"
+
 namespace facecheck::checkin {
+
+// A new check-in, as the dashboard shows it.
+struct FeedCheckIn {
+  storage::Person person;
+  storage::Timestamp checked_in_at = 0;
+  std::optional<storage::Id> kiosk_id;
+  storage::CheckInMethod method = storage::CheckInMethod::kFace;
+};
 
 class LiveFeed {
  public:
   class Subscription;
 
   std::shared_ptr<Subscription> subscribe(int64_t event_id);
-  void publish(int64_t event_id, const nlohmann::json& message);
+  void publish(int64_t event_id, const FeedCheckIn& message);
   // Wakes every subscription so streams can notice a shutdown.
   void close_all();
   size_t subscribers() const;
@@ -28,7 +38,7 @@ class LiveFeed {
   class Subscription {
    public:
     // Waits up to `timeout` for the next message; false on timeout or close.
-    bool next(nlohmann::json& out, std::chrono::milliseconds timeout);
+    bool next(FeedCheckIn& out, std::chrono::milliseconds timeout);
     bool closed() const;
     ~Subscription();
 
@@ -38,9 +48,9 @@ class LiveFeed {
     int64_t event_id_ = 0;
     mutable std::mutex mutex_;
     std::condition_variable ready_;
-    std::deque<nlohmann::json> queue_;
+    std::deque<FeedCheckIn> queue_;
     bool closed_ = false;
-    void push(const nlohmann::json& message);
+    void push(const FeedCheckIn& message);
     void close();
   };
 

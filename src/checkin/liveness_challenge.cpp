@@ -185,13 +185,12 @@ ChallengeProgress ChallengeBook::open(storage::Id event_id, std::optional<storag
   std::lock_guard lock(mutex_);
   sweep();
   if (locked_out(kiosk_id))
-    throw DomainError(429, "liveness_locked",
-                      "Too many failed liveness checks at this kiosk; wait a few minutes",
-                      {{"retry_after_s", settings_.lockout_window.count()}});
+    throw DomainError(Reason::kLivenessLocked,
+                      RetryAfter{static_cast<long>(settings_.lockout_window.count())});
   if (kiosk_id)  // one challenge per kiosk: a new one ends the old
     std::erase_if(sessions_, [&](const auto& kv) { return kv.second->kiosk_id == kiosk_id; });
   if (sessions_.size() >= settings_.max_open)
-    throw DomainError(503, "busy", "Too many liveness challenges are open; retry shortly");
+    throw DomainError(Reason::kChallengesBusy);
   sessions_[s->id] = s;
   return progress(*s);
 }
@@ -204,7 +203,7 @@ ChallengeProgress ChallengeBook::submit(const std::string& id, std::optional<sto
     auto it = sessions_.find(id);
     if (it != sessions_.end() && it->second->kiosk_id == kiosk_id) s = it->second;
   }
-  if (!s) throw DomainError(404, "challenge_not_found", "No such liveness challenge");
+  if (!s) throw DomainError(Reason::kChallengeNotFound);
   std::lock_guard lock(s->mutex);
   return advance(*s, frame, frame_bytes);
 }

@@ -4,13 +4,13 @@
 
 namespace facecheck::checkin {
 
-nlohmann::json self_register(CheckinService& service, storage::Id event_id,
+EnrolResult self_register(CheckinService& service, storage::Id event_id,
                              const storage::Person& person, std::string_view image,
                              DuplicateScope scope, const std::string& label) {
   storage::Store& store = service.store();
   const storage::Event event = store.get_event(event_id);  // NotFound -> 404
   service.require_checkin_open(event);
-  if (image.empty()) throw DomainError(400, "missing_image", "No image was sent");
+  if (image.empty()) throw DomainError(Reason::kMissingImage);
   // A broken or oversized file is refused from its header before anything
   // is written.
   vision::probe_image(image, service.settings().image_limits);
@@ -23,7 +23,7 @@ nlohmann::json self_register(CheckinService& service, storage::Id event_id,
     request.person_id = created.id;
     request.label = label;
     if (scope == DuplicateScope::kEvent) request.duplicates_within_event = event_id;
-    nlohmann::json result = service.enrol(request, image);
+    EnrolResult result = service.enrol(request, image);
     service.add_attendee(event_id, created.id);
     return result;
   } catch (...) {

@@ -3,7 +3,6 @@
 // attendee whose face is enrolled, in one step.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "checkin/checkin_service.h"
@@ -17,13 +16,12 @@ namespace facecheck::checkin {
 enum class DuplicateScope { kEveryone, kEvent };
 
 // Creates `person`, enrols the face in `image` and adds them to the event.
-// Only while the event takes check-ins (open, inside its window: 409
+// Only while the event takes check-ins (open, inside its window:
 // checkin_closed / checkin_not_yet_open otherwise). All or nothing: when
 // the event is not open or the face is refused (the enrolment errors:
 // no_face, several_faces, poor_quality, possible_duplicate, image_*),
-// nothing remains. Returns the enrolment result: {"person", "template_id",
-// "box", "quality", "photo_stored"}.
-nlohmann::json self_register(CheckinService& service, storage::Id event_id,
+// nothing remains. Returns the enrolment result.
+EnrolResult self_register(CheckinService& service, storage::Id event_id,
                              const storage::Person& person, std::string_view image,
                              DuplicateScope scope, const std::string& label = "self-registered");
 

@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "vision/face_engine.h"
-#include "vision/face_json.h"
+#include "wire/face_json.h"
 #include "vision/image_decoder.h"
 #include "vision/model_store.h"
 #include "vision/recognizer_model.h"
@@ -51,7 +51,7 @@ void run_detect(const DetectArgs& args) {
     face.detection = box;
     face.landmarks = engine.landmarks(image, box.box);
     face.quality = vision::assess_face_quality(image, box.box, face.landmarks);
-    out["faces"].push_back(vision::face_json(face));
+    out["faces"].push_back(wire::face_json(face));
     faces.push_back(face);
   }
   if (!args.draw.empty()) draw_faces(image.clone(), faces, args.draw);
@@ -63,14 +63,14 @@ void run_embed(const std::string& path, bool whole, const std::string& model) {
   FaceEngine engine(vision::default_models_dir(), model);
   json faces = json::array();
   if (whole) {
-    faces.push_back({{"box", vision::box_json(cv::Rect2f(0, 0, image.cols, image.rows))},
-                     {"embedding", vision::embedding_json(engine.embed_chip(image))},
+    faces.push_back({{"box", wire::box_json(cv::Rect2f(0, 0, image.cols, image.rows))},
+                     {"embedding", wire::embedding_json(engine.embed_chip(image))},
                      {"model", engine.default_model()}});
   } else {
     for (const auto& face : engine.analyze(image))
-      faces.push_back({{"box", vision::box_json(face.detection.box)},
+      faces.push_back({{"box", wire::box_json(face.detection.box)},
                        {"score", face.detection.score},
-                       {"embedding", vision::embedding_json(face.embedding)},
+                       {"embedding", wire::embedding_json(face.embedding)},
                        {"model", face.model}});
   }
   std::cout << json{{"faces", faces}}.dump() << "\n";
@@ -81,12 +81,12 @@ void run_landmarks(const std::string& path, bool whole) {
   FaceEngine engine(vision::default_models_dir());
   json faces = json::array();
   if (whole) {
-    faces.push_back({{"box", vision::box_json(cv::Rect2f(0, 0, image.cols, image.rows))},
-                     {"landmarks", vision::landmarks_json(engine.landmarks_whole(image))}});
+    faces.push_back({{"box", wire::box_json(cv::Rect2f(0, 0, image.cols, image.rows))},
+                     {"landmarks", wire::landmarks_json(engine.landmarks_whole(image))}});
   } else {
     for (const auto& box : engine.detect(image))
-      faces.push_back({{"box", vision::box_json(box.box)},
-                       {"landmarks", vision::landmarks_json(engine.landmarks(image, box.box))}});
+      faces.push_back({{"box", wire::box_json(box.box)},
+                       {"landmarks", wire::landmarks_json(engine.landmarks(image, box.box))}});
   }
   std::cout << json{{"faces", faces}}.dump() << "\n";
 }
@@ -113,8 +113,8 @@ void run_compare(const std::string& a, const std::string& b, std::optional<float
                     {"threshold", threshold},
                     {"same_person", same},
                     {"verdict", same ? "same person" : "different people"},
-                    {"box_a", vision::box_json(face_a.detection.box)},
-                    {"box_b", vision::box_json(face_b.detection.box)}}
+                    {"box_a", wire::box_json(face_a.detection.box)},
+                    {"box_b", wire::box_json(face_b.detection.box)}}
                    .dump()
             << "\n";
 }

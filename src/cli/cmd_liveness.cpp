@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 #include "cli/worker_pool.h"
 #include "eval/presentation_attack.h"
-#include "vision/face_json.h"
+#include "wire/face_json.h"
 #include "vision/image_decoder.h"
 #include "vision/liveness_detector.h"
 
@@ -31,7 +31,7 @@ void run_liveness(const std::string& path, float threshold) {
   for (const auto& face : faces) {
     const float score = engine.live_probability(image, face.box);
     out.push_back(
-        {{"box", vision::box_json(face.box)}, {"live", score >= threshold}, {"score", score}});
+        {{"box", wire::box_json(face.box)}, {"live", score >= threshold}, {"score", score}});
   }
   std::cout << json{{"faces", out}, {"threshold", threshold}}.dump() << "\n";
 }

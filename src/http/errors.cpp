@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "checkin/domain_error.h"
+#include "http/domain_errors.h"
 #include "checkin/engine_pool.h"
 #include "http/log_text.h"
 #include "storage/sqlite_db.h"
@@ -13,36 +14,19 @@ namespace {
 
 using nlohmann::json;
 
-struct Mapped {
-  int status;
-  std::string code;
-  std::string message;
-  json details = nullptr;
-};
-
-int image_status(vision::ImageErrorCode code) {
-  switch (code) {
-    case vision::ImageErrorCode::TooLarge:
-      return 413;
-    case vision::ImageErrorCode::UnsupportedFormat:
-      return 415;
-    case vision::ImageErrorCode::Unreadable:
-      return 500;
-    default:
-      return 400;
-  }
-}
 
 // Most specific first: NotFound/Conflict/Invalid derive from StorageError.
-Mapped map_exception(std::exception_ptr error) {
+WireError map_exception(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
-  } catch (const checkin::DomainError& e) {  // and HttpError
+  } catch (const HttpError& e) {
     return {e.status, e.code, e.what(), e.details};
+  } catch (const checkin::DomainError& e) {
+    return wire_error(e);
   } catch (const checkin::EngineBusy& e) {
     return {503, "engines_busy", e.what()};
   } catch (const vision::ImageError& e) {
-    return {image_status(e.code()), e.code_name(), e.what()};
+    return wire_error(e);
   } catch (const storage::NotFound& e) {
     return {404, "not_found", e.what()};
   } catch (const storage::Conflict& e) {
@@ -82,7 +66,7 @@ void send_error(httplib::Response& res, int status, const std::string& code,
 }
 
 std::string respond_with_exception(httplib::Response& res, std::exception_ptr error) {
-  const Mapped m = map_exception(error);
+  const WireError m = map_exception(error);
   if (m.status == 429 || m.status == 503) res.set_header("Retry-After", "1");
   send_error(res, m.status, m.code, m.message, m.details);
   return m.code;

@@ -12,14 +12,22 @@
 #include <stdexcept>
 #include <string>
 
-#include "checkin/domain_error.h"
-
 namespace facecheck::http {
 
-// A refusal decided by the HTTP layer itself (auth, bad input, limits). It
-// carries what a domain refusal carries (status, machine code, message,
-// details), so it is the same type and one catch maps both.
-using HttpError = checkin::DomainError;
+// A refusal decided by the HTTP layer itself (auth, bad input, limits):
+// status, machine code, message, details. The domain's refusals are
+// checkin::DomainError, mapped by http/domain_errors.h.
+struct HttpError : std::runtime_error {
+  HttpError(int status, std::string code, const std::string& message,
+            nlohmann::json details = nullptr)
+      : std::runtime_error(message),
+        status(status),
+        code(std::move(code)),
+        details(std::move(details)) {}
+  int status;
+  std::string code;
+  nlohmann::json details;  // e.g. the field that was wrong
+};
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 

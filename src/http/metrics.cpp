@@ -68,11 +68,11 @@ void Metrics::observe_operation(const std::string& operation, double seconds) {
   operations_.Add({{"operation", operation}}, latency_buckets()).Observe(seconds);
 }
 
-void Metrics::count_checkin_result(const nlohmann::json& result) {
-  for (const auto& face : result.value("faces", nlohmann::json::array())) {
-    const std::string status = face.value("status", "unknown");
-    checkin_faces_.Add({{"status", status}}).Increment();
-    if (status == "checked_in") checkins_.Increment();
+void Metrics::count_checkin_result(const checkin::CheckinOutcome& result) {
+  for (const auto& face : result.faces) {
+    checkin_faces_.Add({{"status", std::string(checkin::face_status_code(face.status))}})
+        .Increment();
+    if (face.status == checkin::FaceStatus::kCheckedIn) checkins_.Increment();
   }
 }
 

@@ -17,6 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "checkin/outcomes.h"
+
 namespace facecheck::http {
 
 class Metrics {
@@ -32,7 +34,7 @@ class Metrics {
   // for an engine plus inference, without HTTP parsing.
   void observe_operation(const std::string& operation, double seconds);
   // Counts the faces of a check-in result by status, and new check-ins.
-  void count_checkin_result(const nlohmann::json& result);
+  void count_checkin_result(const checkin::CheckinOutcome& result);
 
   // Values read at scrape time (engine queue, open streams).
   void set_gauge_sources(std::function<double()> engine_queue, std::function<double()> streams);

@@ -4,6 +4,7 @@
 
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "wire/face_json.h"
 
 namespace facecheck::http {
 namespace {
@@ -107,7 +108,7 @@ json template_json(const storage::FaceTemplate& t) {
           {"person_id", t.person_id},
           {"model", t.model},
           {"label", t.label},
-          {"quality", t.quality},
+          {"quality", t.quality ? wire::quality_json(*t.quality) : json::object()},
           {"has_photo", t.has_photo},
           {"created_at", t.created_at}};
 }

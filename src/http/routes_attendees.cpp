@@ -5,6 +5,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/outcome_json.h"
 #include "http/records_json.h"
 #include "http/routes.h"
 
@@ -100,7 +101,8 @@ std::string csv_body(const httplib::Request& req) {
 void import_guests(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   require_admin(ctx, req);
   const bool link_existing = bool_param(req, "link_existing", false);
-  send_json(res, 200, ctx.service.import_csv(path_id(req, 1), csv_body(req), link_existing));
+  send_json(res, 200,
+            import_json(ctx.service.import_csv(path_id(req, 1), csv_body(req), link_existing)));
 }
 
 void export_attendance(Context& ctx, const httplib::Request& req, httplib::Response& res) {

@@ -2,8 +2,10 @@
 // face boxes for the camera overlay.
 #include "checkin/self_register.h"
 #include "http/auth.h"
+#include "http/domain_errors.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/outcome_json.h"
 #include "http/records_json.h"
 #include "http/request_image.h"
 #include "http/routes.h"
@@ -12,14 +14,6 @@ namespace facecheck::http {
 namespace {
 
 using nlohmann::json;
-
-// The nearest distance of a face that did not match would let a kiosk tune
-// a photo towards someone's face, step by step; only admins (who tune the
-// threshold) see it. Matches keep theirs: the person is known then anyway.
-void hide_near_misses(json& result) {
-  for (auto& face : result["faces"])
-    if (face.value("status", "") == "not_recognised") face.erase("distance");
-}
 
 // A passed challenge's proof: the X-Liveness-Proof header, or a field of
 // the upload named liveness_proof.
@@ -32,13 +26,13 @@ void check_in(Context& ctx, const httplib::Request& req, httplib::Response& res)
   const storage::Id event_id = path_id(req, 1);
   const Caller caller = require_event_access(ctx, req, event_id);
   const ImageUpload upload = read_image_upload(req);
-  json result = timed_operation(ctx.metrics, "check_in", [&] {
+  const auto result = timed_operation(ctx.metrics, "check_in", [&] {
     return ctx.service.check_in(event_id, caller.kiosk_id(), upload.image,
                                 liveness_proof(req, upload));
   });
   ctx.metrics.count_checkin_result(result);
-  if (!caller.is_admin()) hide_near_misses(result);
-  send_json(res, 200, result);
+  // Matches keep their distance: the person is known then anyway.
+  send_json(res, 200, checkin_json(result, caller.is_admin()));
 }
 
 storage::Person person_from_fields(const ImageUpload& upload) {
@@ -67,11 +61,14 @@ void self_register(Context& ctx, const httplib::Request& req, httplib::Response&
   const auto scope =
       caller.is_admin() ? checkin::DuplicateScope::kEveryone : checkin::DuplicateScope::kEvent;
   try {
-    send_json(res, 201, timed_operation(ctx.metrics, "enrol", [&] {
+    send_json(res, 201, enrol_json(timed_operation(ctx.metrics, "enrol", [&] {
                 return checkin::self_register(ctx.service, event_id, person, upload.image, scope);
-              }));
-  } catch (checkin::DomainError& e) {
-    if (!caller.is_admin() && e.details.is_object()) e.details.erase("distance");
+              })));
+  } catch (const checkin::DomainError& e) {
+    // Who the look-alike is, but not how close: a kiosk cannot tune a photo.
+    if (const auto* like = std::get_if<checkin::LooksLike>(&e.details); like && !caller.is_admin())
+      throw HttpError(wire_error(e).status, "possible_duplicate", wire_error(e).message,
+                      {{"person_id", like->person_id}});
     throw;
   }
 }
@@ -80,9 +77,9 @@ void detect(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   if (authenticate(ctx, req).desk)  // an admin or any kiosk
     throw HttpError(403, "forbidden", "Desk tokens cannot use this route");
   const ImageUpload upload = read_image_upload(req);
-  send_json(res, 200, timed_operation(ctx.metrics, "detect", [&] {
+  send_json(res, 200, detected_json(timed_operation(ctx.metrics, "detect", [&] {
               return ctx.service.detect(upload.image);
-            }));
+            })));
 }
 
 void kiosk_me(Context& ctx, const httplib::Request& req, httplib::Response& res) {

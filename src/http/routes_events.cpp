@@ -2,6 +2,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/outcome_json.h"
 #include "http/records_json.h"
 #include "http/routes.h"
 
@@ -48,7 +49,7 @@ void delete_event(Context& ctx, const httplib::Request& req, httplib::Response& 
 void event_stats(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   const storage::Id id = path_id(req, 1);
   require_event_access(ctx, req, id, TokenSource::kHeader, Desks::kDeskToo);
-  send_json(res, 200, ctx.service.stats(id));
+  send_json(res, 200, stats_json(ctx.service.stats(id)));
 }
 
 }  // namespace

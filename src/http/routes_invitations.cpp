@@ -4,6 +4,8 @@
 #include "checkin/csv.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/outcome_json.h"
+#include "wire/face_json.h"
 #include "http/invitation_json.h"
 #include "http/json_body.h"
 #include "http/records_json.h"
@@ -43,7 +45,7 @@ void with_code_guard(Context& ctx, const httplib::Request& req, F&& route) {
   try {
     route();
   } catch (const checkin::DomainError& e) {
-    if (e.code == "invitation_not_found") ctx.guesses.failed(req.remote_addr);
+    if (e.reason == checkin::Reason::kInvitationNotFound) ctx.guesses.failed(req.remote_addr);
     throw;
   }
 }
@@ -147,13 +149,13 @@ void enrol_guest_face(Context& ctx, const httplib::Request& req, httplib::Respon
     const std::string code = path_code(req);
     ctx.invitations.open(code);  // a bad code is refused before the upload is read
     const ImageUpload upload = read_image_upload(req);
-    const json result = timed_operation(ctx.metrics, "enrol", [&] {
+    const auto result = timed_operation(ctx.metrics, "enrol", [&] {
       return ctx.invitations.enrol_face(code, upload.image);
     });
     send_json(res, 201,
               {{"face", {{"enrolled", true}}},
-               {"box", result.at("box")},
-               {"quality", result.at("quality")}});
+               {"box", wire::box_json(result.box)},
+               {"quality", wire::quality_json(result.quality)}});
   });
 }
 

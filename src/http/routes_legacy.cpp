@@ -9,6 +9,8 @@
 
 #include "checkin/self_register.h"
 #include "http/errors.h"
+#include "http/outcome_json.h"
+#include "wire/face_json.h"
 #include "http/request_image.h"
 #include "http/routes.h"
 
@@ -73,15 +75,12 @@ void face_login(Context& ctx, const httplib::Request& req, httplib::Response& re
   try {
     const ImageUpload upload = read_image_upload(req);
     const storage::Event event = default_event(ctx);
-    const json result = timed_operation(ctx.metrics, "check_in", [&] {
+    const auto result = timed_operation(ctx.metrics, "check_in", [&] {
       return ctx.service.check_in(event.id, std::nullopt, upload.image);
     });
     ctx.metrics.count_checkin_result(result);
     bool recognised = false;
-    for (const auto& face : result["faces"]) {
-      const std::string status = face.value("status", "");
-      recognised |= status == "checked_in" || status == "already_checked_in";
-    }
+    for (const auto& face : result.faces) recognised |= face.person.has_value();
     send_text(res, 200, recognised ? "success" : "fail");
   } catch (...) {
     fail(ctx, res, "/face_login");
@@ -89,18 +88,15 @@ void face_login(Context& ctx, const httplib::Request& req, httplib::Response& re
 }
 
 // "[x1,y1,x2,y2]" of the largest face, in whole pixels of the upload.
-std::string largest_box(const json& detection) {
-  const json* best = nullptr;
-  double best_area = -1;
-  for (const auto& face : detection["faces"]) {
-    const auto& b = face["box"];
-    const double area = b[2].get<double>() * b[3].get<double>();
-    if (area > best_area) best_area = area, best = &b;
-  }
+std::string largest_box(const checkin::DetectedFaces& detection) {
+  const cv::Rect2f* best = nullptr;
+  for (const auto& face : detection.faces)
+    if (!best || face.box.area() > best->area()) best = &face.box;
   if (!best) return "[]";
-  const auto& b = *best;
-  // A large photo may have been decoded at reduced scale.
-  const double scale = detection.value("scale", 1);
+  // A large photo may have been decoded at reduced scale. The box is
+  // rounded to 0.1 px first, as the JSON API sends it.
+  const json b = wire::box_json(*best);
+  const double scale = detection.scale;
   const auto x = b[0].get<double>() * scale, y = b[1].get<double>() * scale;
   return json::array({static_cast<int>(x), static_cast<int>(y),
                       static_cast<int>(x + b[2].get<double>() * scale),
@@ -111,7 +107,7 @@ std::string largest_box(const json& detection) {
 void face_detect(Context& ctx, const httplib::Request& req, httplib::Response& res) {
   refuse_url(req);
   const ImageUpload upload = read_image_upload(req);
-  const json detection =
+  const auto detection =
       timed_operation(ctx.metrics, "detect", [&] { return ctx.service.detect(upload.image); });
   send_text(res, 200, largest_box(detection));
 }

@@ -6,6 +6,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/outcome_json.h"
 #include "http/records_json.h"
 #include "http/request_image.h"
 #include "http/routes.h"
@@ -93,9 +94,9 @@ void enrol_face(Context& ctx, const httplib::Request& req, httplib::Response& re
     request.face_index = static_cast<int>(require_range(
         *index, "face_index", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
   request.allow_duplicate = upload.boolean("allow_duplicate").value_or(false);
-  send_json(res, 201, timed_operation(ctx.metrics, "enrol", [&] {
+  send_json(res, 201, enrol_json(timed_operation(ctx.metrics, "enrol", [&] {
               return ctx.service.enrol(request, upload.image);
-            }));
+            })));
 }
 
 void delete_face(Context& ctx, const httplib::Request& req, httplib::Response& res) {

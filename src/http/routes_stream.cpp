@@ -16,6 +16,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/log_text.h"
+#include "http/outcome_json.h"
 #include "http/routes.h"
 
 namespace facecheck::http {
@@ -58,13 +59,13 @@ struct Stream {
   bool step(httplib::DataSink& sink) {
     if (!started) {
       started = true;
-      return write(sink, "retry: 2000\n\n" + sse_event("stats", ctx.service.stats(event_id)));
+      return write(sink, "retry: 2000\n\n" + sse_event("stats", stats_json(ctx.service.stats(event_id))));
     }
     if (ctx.stopping || subscription->closed() || !credential_holds()) {
       sink.done();
       return true;
     }
-    json message;
+    checkin::FeedCheckIn message;
     if (!subscription->next(message, kRecheck)) {
       if (SteadyClock::now() - last_write < kKeepalive) return true;
       return write(sink, ": keepalive\n\n");
@@ -73,9 +74,8 @@ struct Stream {
       sink.done();
       return true;
     }
-    message.erase("type");  // the SSE event name says it
-    return write(sink,
-                 sse_event("check_in", message) + sse_event("stats", ctx.service.stats(event_id)));
+    return write(sink, sse_event("check_in", feed_json(message)) +
+                           sse_event("stats", stats_json(ctx.service.stats(event_id))));
   }
 
   bool credential_holds() const {

@@ -39,8 +39,8 @@ CheckIn checkin_from_row(const Statement& row) {
   c.checked_in_at = row.int64(3);
   c.distance = row.real(4);
   c.kiosk_id = row.optional_int64(5);
-  c.quality = decode_json(row.text(6));
-  c.liveness = decode_json(row.text(7));
+  c.quality = decode_quality(row.text(6));
+  c.liveness = decode_liveness(row.text(7));
   const auto method = parse_checkin_method(row.text(8));
   if (!method) throw StorageError("corrupt check-in method: " + row.text(8));
   c.method = *method;
@@ -65,8 +65,8 @@ std::int64_t count(Database& db, const char* sql, Id event_id) {
 CheckInResult Store::record_checkin(const CheckIn& checkin) {
   if (!std::isfinite(checkin.distance) || checkin.distance < 0)
     throw Invalid("distance must be a finite number >= 0");
-  const std::string quality = encode_json(checkin.quality);
-  const std::string liveness = encode_json(checkin.liveness);
+  const std::string quality = encode_quality(checkin.quality);
+  const std::string liveness = encode_liveness(checkin.liveness);
   return write(*pool_, [&](Database& db) {
     require_attendee(db, checkin.event_id, checkin.person_id);
     if (checkin.kiosk_id) require_row(db, "kiosks", *checkin.kiosk_id, "kiosk");

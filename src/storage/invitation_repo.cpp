@@ -110,7 +110,7 @@ void internal::append_audit_row(Database& db, const AuditEntry& e) {
       "INSERT INTO audit_log (at, event_id, person_id, action, actor, details)"
       " VALUES (?, ?, ?, ?, ?, ?)");
   stmt.bind_all(e.at ? e.at : now(), e.event_id, e.person_id, e.action, e.actor,
-                encode_json(e.details))
+                encode_details(e.details))
       .run();
 }
 
@@ -233,7 +233,7 @@ std::vector<AuditEntry> Store::list_audit(Id event_id) const {
     while (stmt.step())
       entries.push_back(AuditEntry{stmt.int64(0), stmt.int64(1), stmt.optional_int64(2),
                                    stmt.optional_int64(3), stmt.text(4), stmt.text(5),
-                                   decode_json(stmt.text(6))});
+                                   decode_details(stmt.text(6))});
     return entries;
   });
 }

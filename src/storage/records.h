@@ -14,13 +14,15 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "storage/sqlite_db.h"
+#include "vision/face_quality.h"
 #include "vision/face_types.h"
 #include "vision/recognizer_model.h"
 
@@ -125,13 +127,27 @@ struct FaceTemplate {
   // the embedding's length is that model's dimension.
   std::string model = std::string(vision::kDlibModelId);
   vision::Embedding embedding{};
-  nlohmann::json quality = nlohmann::json::object();
+  // The face's quality when it was enrolled; empty for templates made
+  // before quality was measured.
+  std::optional<vision::FaceQuality> quality;
   std::string label;  // "front", "glasses", ...
   // Reading a template never loads the photo (it can be 100 KB and the
   // gallery loads thousands of templates); Store::template_photo does.
   bool has_photo = false;
   Timestamp created_at = 0;
 };
+
+// How a check-in established that a live person stood at the kiosk.
+struct LivenessEvidence {
+  // "none", "passive" or "active"; "" for check-ins recorded before
+  // liveness was (they read back as {}).
+  std::string method;
+  std::optional<double> score;         // passive: the frame's score
+  std::vector<std::string> actions;    // active: the challenge's actions
+  std::optional<double> passive_score;  // active: the completing frame's score
+};
+// As JSON text, the form it is stored and sent in: {"method":"passive","score":0.93}.
+std::string liveness_text(const LivenessEvidence& evidence);
 
 struct CheckIn {
   Id id = 0;
@@ -140,9 +156,8 @@ struct CheckIn {
   Timestamp checked_in_at = 0;  // set by the caller: the domain owns the clock
   double distance = 0;          // embedding distance of the match
   std::optional<Id> kiosk_id;
-  nlohmann::json quality = nlohmann::json::object();
-  // How liveness was established: {"method": "none" | "passive" | "active", ...}.
-  nlohmann::json liveness = nlohmann::json::object();
+  std::optional<vision::FaceQuality> quality;  // of the face (none without a face)
+  LivenessEvidence liveness;
   CheckInMethod method = CheckInMethod::kFace;
 };
 
@@ -247,6 +262,13 @@ struct FacesDue {
   Timestamp due_at = 0;
 };
 
+// A few facts about an audited action ("version" -> 2, "method" -> "qr"),
+// never a name or a face.
+using AuditValue = std::variant<std::int64_t, std::string>;
+using AuditDetails = std::map<std::string, AuditValue>;
+// As JSON text, the form they are stored and exported in: {"version":2}.
+std::string audit_details_text(const AuditDetails& details);
+
 // One line of the audit log: who did what to whom, never a name or a face.
 struct AuditEntry {
   Id id = 0;
@@ -255,7 +277,7 @@ struct AuditEntry {
   std::optional<Id> person_id;
   std::string action;  // "consent_accepted", "face_deleted", "checkin_qr", ...
   std::string actor;   // "guest", "kiosk:3", "admin:1", "system"
-  nlohmann::json details = nlohmann::json::object();
+  AuditDetails details;
 };
 
 // What import_people does with a row whose external_id is already in the

@@ -125,22 +125,6 @@ vision::Embedding decode_embedding(const Bytes& blob, size_t dimension) {
   return embedding;
 }
 
-std::string encode_json(const nlohmann::json& value) {
-  try {
-    return value.dump();
-  } catch (const nlohmann::json::exception& e) {
-    throw Invalid(std::string("quality is not serialisable JSON: ") + e.what());
-  }
-}
-
-nlohmann::json decode_json(const std::string& text) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw StorageError(std::string("corrupt JSON column: ") + e.what());
-  }
-}
-
 Person person_from_row(const Statement& row, int first) {
   Person p;
   p.id = row.int64(first);
@@ -160,7 +144,7 @@ FaceTemplate template_from_row(const Statement& row) {
   t.person_id = row.int64(1);
   t.model = row.text(7);
   t.embedding = decode_embedding(row.blob(2), static_cast<size_t>(row.int64(8)));
-  t.quality = decode_json(row.text(3));
+  t.quality = decode_quality(row.text(3));
   t.label = row.text(4);
   t.has_photo = row.int64(5) != 0;
   t.created_at = row.int64(6);

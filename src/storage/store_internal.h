@@ -87,8 +87,14 @@ void throw_if_invalid(const std::string& message);
 
 Bytes encode_embedding(const vision::Embedding& embedding);
 vision::Embedding decode_embedding(const Bytes& blob, size_t dimension);
-std::string encode_json(const nlohmann::json& value);
-nlohmann::json decode_json(const std::string& text);
+// The JSON columns (json_columns.cpp). Decoders throw StorageError on text
+// that is not what the encoders write.
+std::string encode_quality(const std::optional<vision::FaceQuality>& quality);
+std::optional<vision::FaceQuality> decode_quality(const std::string& text);
+std::string encode_liveness(const LivenessEvidence& liveness);
+LivenessEvidence decode_liveness(const std::string& text);
+std::string encode_details(const AuditDetails& details);
+AuditDetails decode_details(const std::string& text);
 
 // ---- Row readers ----
 // Each k*Columns lists the columns its reader expects, in order, starting at

@@ -37,7 +37,7 @@ FaceTemplate Store::add_template(const FaceTemplate& tmpl, const std::optional<B
   throw_if_invalid(check_text(label, "label", false));
   throw_if_invalid(check_embedding_model(tmpl.model, tmpl.embedding.size()));
   const Bytes embedding = encode_embedding(tmpl.embedding);
-  const std::string quality = encode_json(tmpl.quality);
+  const std::string quality = encode_quality(tmpl.quality);
   return write(*pool_, [&](Database& db) {
     require_row(db, "people", tmpl.person_id, "person");
     Statement stmt = db.prepare(
@@ -115,7 +115,7 @@ std::int64_t Store::count_not_reembeddable(const std::string& model) const {
 FaceTemplate Store::replace_template(Id old_id, const FaceTemplate& replacement) {
   throw_if_invalid(check_embedding_model(replacement.model, replacement.embedding.size()));
   const Bytes embedding = encode_embedding(replacement.embedding);
-  const std::string quality = encode_json(replacement.quality);
+  const std::string quality = encode_quality(replacement.quality);
   return write_and_scrub(*pool_, *scrubber_, [&](Database& db) {
     // The photo moves inside SQLite, never through this process's memory.
     Statement insert = db.prepare(
@@ -169,7 +169,7 @@ Scrub Store::purge_faces(Id person_id, const AuditEntry& audit) {
     Statement del = db.prepare("DELETE FROM face_templates WHERE person_id = ?");
     del.bind(1, person_id).run();
     AuditEntry entry = audit;
-    entry.details["templates"] = db.changes();
+    entry.details["templates"] = static_cast<std::int64_t>(db.changes());
     append_audit_row(db, entry);
   });
 }

@@ -23,6 +23,7 @@ namespace facecheck::vision {
 // an in-plane rotation of the image changes roll only.
 struct HeadPose {
   float yaw = 0, pitch = 0, roll = 0;
+  bool operator==(const HeadPose&) const = default;
 };
 
 // Defaults calibrated on 355 LFW photos (one per person, every 8th person;
@@ -74,6 +75,7 @@ struct FaceQuality {
   // The same problems, in the same order, in words a user can act on.
   std::vector<std::string> reasons;
   bool acceptable() const { return problems.empty(); }
+  bool operator==(const FaceQuality&) const = default;
 };
 
 // Head pose from the landmarks alone: a perspective fit (perspective-n-point,

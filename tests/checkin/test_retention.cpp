@@ -69,7 +69,7 @@ TEST_F(Retention, FacesGoWhenTheLastEventsPeriodEnds) {
   EXPECT_EQ(audit[0].action, "faces_purged");
   EXPECT_EQ(audit[0].actor, "system");
   EXPECT_EQ(audit[0].person_id, ann);
-  EXPECT_EQ(audit[0].details["templates"], 1);
+  EXPECT_EQ(audit[0].details.at("templates"), storage::AuditValue(std::int64_t{1}));
 
   now = window_end + 40 * kDay;
   EXPECT_EQ(job.run_once(), 1u);

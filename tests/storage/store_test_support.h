@@ -74,7 +74,11 @@ inline FaceTemplate template_for(Id person_id, float seed, const std::string& la
   t.model = "dlib-resnet34-128";
   t.embedding.resize(128);
   for (size_t i = 0; i < t.embedding.size(); ++i) t.embedding[i] = seed + 0.001f * i;
-  t.quality = {{"sharpness", 0.9}, {"yaw", 3.5}};
+  t.quality.emplace();
+  t.quality->sharpness = 0.9f;
+  t.quality->pose.yaw = 3.5f;
+  t.quality->problems = {"tilted"};
+  t.quality->reasons = {"Head is tilted"};
   t.label = label;
   return t;
 }
@@ -85,7 +89,8 @@ inline CheckIn checkin_for(Id event_id, Id person_id, Timestamp at, double dista
   c.person_id = person_id;
   c.checked_in_at = at;
   c.distance = distance;
-  c.quality = {{"score", 0.98}};
+  c.quality.emplace();
+  c.quality->brightness = 98;
   return c;
 }
 

@@ -110,7 +110,7 @@ TEST_F(StoreInvitations, WithdrawalDeletesTheFacesWithTheAnswer) {
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].action, "face_deleted");
   EXPECT_EQ(log[0].person_id, ann_);
-  EXPECT_EQ(log[0].details, nlohmann::json({{"n", 1}}));
+  EXPECT_EQ(log[0].details, (AuditDetails{{"n", std::int64_t{1}}}));
 }
 
 TEST_F(StoreInvitations, LeavingTheEventDropsInvitationsAndConsentButNotTheAudit) {

@@ -1,8 +1,10 @@
-#include "vision/face_json.h"
+#include "wire/face_json.h"
 
 #include <cmath>
 
-namespace facecheck::vision {
+namespace facecheck::wire {
+
+using namespace vision;
 namespace {
 
 // Dividing by a power of ten (not multiplying by 0.1) keeps 49.9 printing as
@@ -38,6 +40,21 @@ nlohmann::json quality_json(const FaceQuality& q) {
           {"reasons", q.reasons}};
 }
 
+FaceQuality quality_from_json(const nlohmann::json& j) {
+  FaceQuality q;
+  q.face_px = j.value("face_px", 0.f);
+  q.sharpness = j.value("sharpness", 0.f);
+  q.brightness = j.value("brightness", 0.f);
+  if (const auto pose = j.find("pose"); pose != j.end()) {
+    q.pose.yaw = pose->value("yaw", 0.f);
+    q.pose.pitch = pose->value("pitch", 0.f);
+    q.pose.roll = pose->value("roll", 0.f);
+  }
+  q.problems = j.value("problems", std::vector<std::string>{});
+  q.reasons = j.value("reasons", std::vector<std::string>{});
+  return q;
+}
+
 nlohmann::json embedding_json(const Embedding& embedding) {
   nlohmann::json values = nlohmann::json::array();
   for (float v : embedding) values.push_back(v);
@@ -51,4 +68,4 @@ nlohmann::json face_json(const FaceAnalysis& face) {
           {"quality", quality_json(face.quality)}};
 }
 
-}  // namespace facecheck::vision
+}  // namespace facecheck::wire
