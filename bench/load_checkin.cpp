@@ -318,7 +318,7 @@ EngineResult run_engines(facecheck::checkin::EnginePool& pool,
       for (size_t i = next++; i < probes.size(); i = next++) {
         const auto t = Clock::now();
         const cv::Mat frame = facecheck::vision::decode_image(probes[i], settings.image_limits);
-        pool.run([&](facecheck::vision::FaceEngine& engine) {
+        pool.run([&](facecheck::vision::FaceAnalyzer& engine) {
           return engine.analyze(frame, settings.checkin_detector, {}, settings.checkin_embed)
               .size();
         });

@@ -81,14 +81,14 @@ DetectedFaces CheckinService::detect(std::string_view image) {
   const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
   const cv::Mat& frame = decoded.pixels;
   const auto faces = engines_.run(
-      [&](vision::FaceEngine& engine) { return engine.detect(frame, settings_.checkin_detector); });
+      [&](vision::FaceAnalyzer& engine) { return engine.detect(frame, settings_.checkin_detector); });
   return {frame.cols, frame.rows, decoded.scale, faces};
 }
 
 EnrolResult CheckinService::enrol(const EnrolRequest& request, std::string_view image) {
   const storage::Person person = store_.get_person(request.person_id);  // NotFound -> 404
   const cv::Mat photo = decode(image, settings_.image_limits).pixels;
-  const auto faces = engines_.run([&](vision::FaceEngine& engine) {
+  const auto faces = engines_.run([&](vision::FaceAnalyzer& engine) {
     return engine.analyze(photo, settings_.enrol_detector, settings_.enrol_quality,
                           settings_.enrol_embed.with_model(settings_.model));
   });
@@ -166,7 +166,7 @@ CheckinOutcome CheckinService::check_in(storage::Id event_id,
     float live_score = -1;                      // passive events only
     vision::Embedding proof_embedding;          // active: in the proof's model
   };
-  auto faces = engines_.run([&](vision::FaceEngine& engine) {
+  auto faces = engines_.run([&](vision::FaceAnalyzer& engine) {
     auto found = engine.analyze(frame, settings_.checkin_detector, {},
                                 settings_.kiosk_embed(models.front()));
     if (found.size() > settings_.max_faces_per_frame) found.resize(settings_.max_faces_per_frame);

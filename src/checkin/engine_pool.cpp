@@ -5,21 +5,29 @@
 namespace facecheck::checkin {
 
 EnginePool::EnginePool(const std::filesystem::path& models_dir, int workers, size_t max_queue)
+    : EnginePool(
+          [models_dir] {
+            auto engine = std::make_unique<vision::FaceEngine>(models_dir);
+            // Every recognizer: an event enrolled with an older model is
+            // searched with it too, and its first check-in must not wait for a load.
+            std::vector<std::string_view> models;
+            for (const auto* card : vision::recognizer_models()) models.push_back(card->id);
+            engine->preload(models);
+            return engine;
+          },
+          workers, max_queue) {}
+
+EnginePool::EnginePool(AnalyzerFactory make, int workers, size_t max_queue)
     : max_queue_(max_queue) {
   // Each worker runs one image at a time on one core; OpenCV's own thread
   // pool on top would only make the workers fight over the same cores.
   cv::setNumThreads(1);
   std::vector<std::promise<void>> loaded(std::max(1, workers));
   for (auto& promise : loaded) {
-    threads_.emplace_back([this, &models_dir, &promise] {
-      std::optional<vision::FaceEngine> engine;
+    threads_.emplace_back([this, &make, &promise] {
+      std::unique_ptr<vision::FaceAnalyzer> engine;
       try {
-        engine.emplace(models_dir);
-        // Every recognizer: an event enrolled with an older model is
-        // searched with it too, and its first check-in must not wait for a load.
-        std::vector<std::string_view> models;
-        for (const auto* card : vision::recognizer_models()) models.push_back(card->id);
-        engine->preload(models);
+        engine = make();
         promise.set_value();
       } catch (...) {
         promise.set_exception(std::current_exception());
@@ -55,7 +63,7 @@ size_t EnginePool::queued() const {
   return jobs_.size();
 }
 
-void EnginePool::submit(std::function<void(vision::FaceEngine&)> job) {
+void EnginePool::submit(std::function<void(vision::FaceAnalyzer&)> job) {
   {
     std::lock_guard lock(mutex_);
     if (jobs_.size() >= max_queue_) throw EngineBusy();
@@ -64,9 +72,9 @@ void EnginePool::submit(std::function<void(vision::FaceEngine&)> job) {
   ready_.notify_one();
 }
 
-void EnginePool::work(vision::FaceEngine& engine) {
+void EnginePool::work(vision::FaceAnalyzer& engine) {
   for (;;) {
-    std::function<void(vision::FaceEngine&)> job;
+    std::function<void(vision::FaceAnalyzer&)> job;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });

@@ -1,4 +1,5 @@
-// A fixed set of FaceEngines, each owned by one worker thread, behind a
+// A fixed set of face analyzers (vision::FaceAnalyzer: the real FaceEngine,
+// or prepared faces in tests), each owned by one worker thread, behind a
 // bounded queue.
 //
 // Inference is the expensive part of every request. Running it on the HTTP
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -32,6 +34,9 @@ class EnginePool {
   // Starts `workers` threads, each loading its own engine (networks load
   // before the constructor returns, so the first request is not slow).
   EnginePool(const std::filesystem::path& models_dir, int workers, size_t max_queue);
+  // Each worker's analyzer from `make` (called on that worker's thread).
+  using AnalyzerFactory = std::function<std::unique_ptr<vision::FaceAnalyzer>()>;
+  EnginePool(AnalyzerFactory make, int workers, size_t max_queue);
   ~EnginePool();
   EnginePool(const EnginePool&) = delete;
   EnginePool& operator=(const EnginePool&) = delete;
@@ -39,12 +44,12 @@ class EnginePool {
   // Runs `job` on the next free engine and returns its result (or rethrows
   // its exception). Throws EngineBusy when max_queue jobs are waiting.
   template <typename Job>
-  auto run(Job&& job) -> decltype(job(std::declval<vision::FaceEngine&>())) {
-    using Result = decltype(job(std::declval<vision::FaceEngine&>()));
-    auto task =
-        std::make_shared<std::packaged_task<Result(vision::FaceEngine&)>>(std::forward<Job>(job));
+  auto run(Job&& job) -> decltype(job(std::declval<vision::FaceAnalyzer&>())) {
+    using Result = decltype(job(std::declval<vision::FaceAnalyzer&>()));
+    auto task = std::make_shared<std::packaged_task<Result(vision::FaceAnalyzer&)>>(
+        std::forward<Job>(job));
     auto future = task->get_future();
-    submit([task](vision::FaceEngine& engine) { (*task)(engine); });
+    submit([task](vision::FaceAnalyzer& engine) { (*task)(engine); });
     return future.get();
   }
 
@@ -52,12 +57,12 @@ class EnginePool {
   size_t queued() const;
 
  private:
-  void submit(std::function<void(vision::FaceEngine&)> job);
-  void work(vision::FaceEngine& engine);
+  void submit(std::function<void(vision::FaceAnalyzer&)> job);
+  void work(vision::FaceAnalyzer& engine);
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;
-  std::deque<std::function<void(vision::FaceEngine&)>> jobs_;
+  std::deque<std::function<void(vision::FaceAnalyzer&)>> jobs_;
   size_t max_queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

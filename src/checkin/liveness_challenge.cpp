@@ -107,7 +107,7 @@ struct FrameFace {
   cv::Mat thumbnail;
 };
 
-FrameFace analyse(vision::FaceEngine& engine, const cv::Mat& frame,
+FrameFace analyse(vision::FaceAnalyzer& engine, const cv::Mat& frame,
                   const ChallengeSettings& settings) {
   FrameFace out;
   const auto faces = engine.detect(frame, settings.detector);
@@ -233,7 +233,7 @@ ChallengeProgress ChallengeBook::advance(Session& s, const cv::Mat& frame, std::
     return progress(s);
   }
   const FrameFace face =
-      engines_.run([&](vision::FaceEngine& engine) { return analyse(engine, frame, settings_); });
+      engines_.run([&](vision::FaceAnalyzer& engine) { return analyse(engine, frame, settings_); });
   s.reason = ChallengeReason::kNone;
   if (!face.found) {
     s.reason = ChallengeReason::kNoFace;
@@ -264,7 +264,7 @@ ChallengeProgress ChallengeBook::advance(Session& s, const cv::Mat& frame, std::
 
   LivenessProof proof{s.event_id, s.kiosk_id, s.actions, std::string(card.id), face.embedding, 0};
   proof.passive_score = engines_.run(
-      [&](vision::FaceEngine& engine) { return engine.live_probability(frame, face.box); });
+      [&](vision::FaceAnalyzer& engine) { return engine.live_probability(frame, face.box); });
   s.state = ChallengeState::kPassed;
   s.proof = random_token();
   std::lock_guard lock(mutex_);

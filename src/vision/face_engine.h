@@ -88,7 +88,29 @@ struct FaceAnalysis {
   std::string_view model;  // the recognizer that made `embedding`
 };
 
-class FaceEngine {
+// What the check-in domain asks of face inference, and nothing more: the
+// seam between the domain and the models. FaceEngine is the real one; the
+// domain's tests substitute faces prepared from real photos once
+// (tests/support/prepared_faces.h), so they run in seconds without models.
+// An instance is used by one thread at a time.
+class FaceAnalyzer {
+ public:
+  virtual ~FaceAnalyzer() = default;
+  virtual std::vector<FaceBox> detect(const cv::Mat& image, const DetectOptions& options) = 0;
+  // The full pipeline on every face found, largest first.
+  virtual std::vector<FaceAnalysis> analyze(const cv::Mat& image, const DetectOptions& options,
+                                            const QualityThresholds& quality,
+                                            const EmbedOptions& embed) = 0;
+  virtual Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box) = 0;
+  virtual Embedding embed_face(const cv::Mat& image, const Landmarks& landmarks,
+                               const EmbedOptions& options) = 0;
+  // Passive liveness: probability in [0, 1] that the face at `box` is live.
+  virtual float live_probability(const cv::Mat& image, const cv::Rect2f& box) = 0;
+  // Probability that the eyes of the face at `landmarks` are closed.
+  virtual float eyes_closed(const cv::Mat& image, const Landmarks& landmarks) = 0;
+};
+
+class FaceEngine : public FaceAnalyzer {
  public:
   // `default_model` embeds whenever EmbedOptions::model is empty; throws
   // std::invalid_argument on an unknown id.
@@ -104,9 +126,9 @@ class FaceEngine {
 
   std::string_view default_model() const;
 
-  std::vector<FaceBox> detect(const cv::Mat& image, const DetectOptions& options = {});
+  std::vector<FaceBox> detect(const cv::Mat& image, const DetectOptions& options = {}) override;
   // One pass of the landmark net on `box`.
-  Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box);
+  Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box) override;
   // Landmarks with the refinements `options` asks for (refine / mirror).
   Landmarks landmarks(const cv::Mat& image, const cv::Rect2f& box, const EmbedOptions& options);
   // The whole image is the face (face-api's per-net test convention).
@@ -121,22 +143,22 @@ class FaceEngine {
   Embedding embed_chip(const cv::Mat& chip, const EmbedOptions& options);
   // align + embed_chip for the face at `landmarks`.
   Embedding embed_face(const cv::Mat& image, const Landmarks& landmarks,
-                       const EmbedOptions& options);
+                       const EmbedOptions& options) override;
 
   // Landmarks, quality and embedding of one detected face.
   FaceAnalysis analyze_face(const cv::Mat& image, const FaceBox& face,
                             const QualityThresholds& quality = {}, const EmbedOptions& embed = {});
   // Passive liveness of the face at `box` (LivenessDetector, loaded on
   // first use): probability in [0, 1] that it is live.
-  float live_probability(const cv::Mat& image, const cv::Rect2f& box);
+  float live_probability(const cv::Mat& image, const cv::Rect2f& box) override;
   // Probability that the eyes of the face at `landmarks` are closed
   // (EyeStateDetector, loaded on first use).
-  float eyes_closed(const cv::Mat& image, const Landmarks& landmarks);
+  float eyes_closed(const cv::Mat& image, const Landmarks& landmarks) override;
 
   // The full pipeline on every face found, largest first.
   std::vector<FaceAnalysis> analyze(const cv::Mat& image, const DetectOptions& options = {},
                                     const QualityThresholds& quality = {},
-                                    const EmbedOptions& embed = {});
+                                    const EmbedOptions& embed = {}) override;
 
  private:
   struct Impl;
