@@ -10,7 +10,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libopencv-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libsodium-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
-  libhnswlib-dev prometheus-cpp-dev libpqxx-dev nodejs npm
+  prometheus-cpp-dev nodejs npm
   # OpenBLAS as the system BLAS (what OpenCV loads), as on many servers: it
   # starts threads before main, which the shutdown tests must survive.
   libopenblas0-pthread
@@ -19,6 +19,8 @@ APT_PACKAGES=(
   # and clang's ASan/UBSan. gcc's sanitizers (scripts/sanitize.sh) come
   # with build-essential.
   clang libclang-rt-14-dev
+  # Formatting check (scripts/lint.sh).
+  clang-format
 )
 
 missing=()

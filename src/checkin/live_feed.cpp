@@ -25,11 +25,6 @@ void LiveFeed::close_all() {
   for (auto& [id, s] : subscribers_) s->close();
 }
 
-size_t LiveFeed::subscribers() const {
-  std::lock_guard lock(mutex_);
-  return subscribers_.size();
-}
-
 void LiveFeed::unsubscribe(Subscription* s) {
   std::lock_guard lock(mutex_);
   auto [first, last] = subscribers_.equal_range(s->event_id_);

@@ -33,7 +33,6 @@ class LiveFeed {
   void publish(int64_t event_id, const FeedCheckIn& message);
   // Wakes every subscription so streams can notice a shutdown.
   void close_all();
-  size_t subscribers() const;
 
   class Subscription {
    public:

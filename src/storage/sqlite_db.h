@@ -143,7 +143,6 @@ class Database {
   std::int64_t query_int64(std::string_view sql);
 
   void set_busy_timeout(int milliseconds);
-  std::int64_t last_insert_rowid() const;
   // Rows changed by the most recent INSERT, UPDATE or DELETE.
   int changes() const;
   bool in_transaction() const;

@@ -155,13 +155,6 @@ NetBuilder::Id NetBuilder::add(Id a, Id b, const std::string& name) {
   return add_layer(name, "Eltwise", p, {a, b});
 }
 
-NetBuilder::Id NetBuilder::concat(const std::vector<Id>& inputs, const std::string& name,
-                                  int axis) {
-  cv::dnn::LayerParams p;
-  p.set("axis", axis);
-  return add_layer(name, "Concat", p, inputs);
-}
-
 NetBuilder::Id NetBuilder::zero_pad(Id in, const std::string& name,
                                     const std::array<int, 8>& pads) {
   cv::dnn::LayerParams p;
@@ -191,12 +184,6 @@ NetBuilder::Id NetBuilder::to_nhwc(Id in, const std::string& name) {
   const int order[] = {0, 2, 3, 1};
   p.set("order", cv::dnn::DictValue::arrayInt(order, 4));
   return add_layer(name, "Permute", p, {in});
-}
-
-NetBuilder::Id NetBuilder::reshape(Id in, const std::string& name, const std::vector<int>& shape) {
-  cv::dnn::LayerParams p;
-  p.set("dim", cv::dnn::DictValue::arrayInt(shape.data(), static_cast<int>(shape.size())));
-  return add_layer(name, "Reshape", p, {in});
 }
 
 cv::dnn::Net NetBuilder::finish() {

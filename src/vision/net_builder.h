@@ -42,7 +42,6 @@ class NetBuilder {
   Id avg_pool(Id in, const std::string& name, int kernel, int stride, Padding padding);
   Id global_avg_pool(Id in, const std::string& name);
   Id add(Id a, Id b, const std::string& name);
-  Id concat(const std::vector<Id>& inputs, const std::string& name, int axis = 1);
   // Zero padding of an NCHW blob: {n_before, n_after, c_before, c_after,
   // h_before, h_after, w_before, w_after}.
   Id zero_pad(Id in, const std::string& name, const std::array<int, 8>& pads);
@@ -50,7 +49,6 @@ class NetBuilder {
   Id dense(Id in, const std::string& name, const Tensor& weights, const std::vector<float>* bias);
   // NCHW -> NHWC, so flattening matches TensorFlow's order.
   Id to_nhwc(Id in, const std::string& name);
-  Id reshape(Id in, const std::string& name, const std::vector<int>& shape);
 
   // Hands over the finished network (the builder is spent afterwards).
   cv::dnn::Net finish();
