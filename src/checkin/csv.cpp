@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "storage/utf8.h"
+
 namespace facecheck::checkin {
 namespace {
 
@@ -20,44 +22,6 @@ int line_at(std::string_view text, size_t offset) {
   return line;
 }
 
-// Offset of the first byte that does not start a well-formed UTF-8 sequence
-// (Unicode Table 3-7: no overlong forms, surrogates or code points above
-// U+10FFFF), or kNone.
-size_t first_invalid_utf8(std::string_view s) {
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (b >= 0xC2 && b <= 0xDF) {
-      len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if (b == 0xE0) lo = 0xA0;  // overlong
-      if (b == 0xED) hi = 0x9F;  // UTF-16 surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if (b == 0xF0) lo = 0x90;  // overlong
-      if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
-    } else {
-      return i;  // continuation byte, C0/C1 overlong lead, or F5..FF
-    }
-    if (n - i < len) return i;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b1 < lo || b1 > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return kNone;
-}
-
 bool at_record_end(std::string_view text, size_t i) {
   return i >= text.size() || text[i] == '\r' || text[i] == '\n';
 }
@@ -69,7 +33,7 @@ CsvError::CsvError(int line, const std::string& message)
 
 std::vector<std::vector<std::string>> parse_csv(std::string_view text) {
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
-  if (const size_t bad = first_invalid_utf8(text); bad != kNone) {
+  if (const size_t bad = storage::first_invalid_utf8(text); bad != kNone) {
     // Chinese Excel saves "CSV" as GBK by default; say how to get UTF-8.
     throw CsvError(line_at(text, bad),
                    "invalid UTF-8 (save the file as \"CSV UTF-8\"; GBK/ANSI is not supported)");

@@ -1,6 +1,5 @@
 #include "storage/store_internal.h"
 
-#include <array>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -16,16 +15,6 @@ bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-// The length of the UTF-8 sequence a lead byte starts, or 0 for a byte that
-// cannot start one.
-int sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 0;
-}
-
 }  // namespace
 
 Timestamp now() {
@@ -38,27 +27,6 @@ void require_row(Database& db, std::string_view table, Id id, std::string_view w
   Statement stmt = db.prepare("SELECT 1 FROM " + std::string(table) + " WHERE id = ?");
   stmt.bind(1, id);
   stmt.expect_row(std::string(what) + " " + std::to_string(id) + " not found");
-}
-
-bool is_valid_utf8(std::string_view text) {
-  // Minimum code point per sequence length: anything below is an overlong
-  // encoding, which would let two byte strings spell the same name.
-  static constexpr std::array<std::uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const int length = sequence_length(lead);
-    if (length == 0 || i + length > text.size()) return false;
-    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
-    for (int k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (code < kMin[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
 }
 
 std::string trimmed(std::string_view text) {

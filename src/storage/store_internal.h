@@ -9,6 +9,7 @@
 #include "storage/connection_pool.h"
 #include "storage/records.h"
 #include "storage/sqlite_db.h"
+#include "storage/utf8.h"
 #include "storage/wal_scrubber.h"
 
 namespace facecheck::storage::internal {
@@ -71,7 +72,6 @@ void require_row(Database& db, std::string_view table, Id id, std::string_view w
 
 // ---- Validation ----
 
-bool is_valid_utf8(std::string_view text);
 // Strips ASCII whitespace from both ends.
 std::string trimmed(std::string_view text);
 // Trims `text` in place and checks it is UTF-8 and not too long; returns an
