@@ -318,6 +318,13 @@ bool CheckinService::add_attendee(storage::Id event_id, storage::Id person_id) {
   return added;
 }
 
+storage::Person CheckinService::create_attendee(storage::Id event_id,
+                                                const storage::Person& person) {
+  storage::Person created = store_.create_attendee(event_id, person);
+  galleries_.attendance_changed(event_id);
+  return created;
+}
+
 void CheckinService::remove_attendee(storage::Id event_id, storage::Id person_id) {
   store_.remove_attendee(event_id, person_id);
   galleries_.attendance_changed(event_id);

@@ -134,6 +134,8 @@ class CheckinService {
   storage::Scrub delete_person(storage::Id person_id);
   storage::Scrub delete_template(storage::Id template_id);
   bool add_attendee(storage::Id event_id, storage::Id person_id);
+  // A new person attending the event (Store::create_attendee).
+  storage::Person create_attendee(storage::Id event_id, const storage::Person& person);
   void remove_attendee(storage::Id event_id, storage::Id person_id);
   void delete_event(storage::Id event_id);
 

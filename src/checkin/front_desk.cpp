@@ -66,9 +66,8 @@ WalkIn FrontDesk::walk_in(storage::Id event_id, const storage::Person& person, b
   const storage::Event event = checkin_.store().get_event(event_id);
   if (check_in_now) checkin_.require_checkin_open(event);
   WalkIn out;
-  out.person = checkin_.store().create_person(person);
+  out.person = checkin_.create_attendee(event_id, person);
   try {
-    checkin_.add_attendee(event_id, out.person.id);
     out.invitation = invitations_.invite(event_id, {out.person.id}).invitations.at(0);
   } catch (...) {
     checkin_.delete_person(out.person.id);  // nothing half-made stays behind

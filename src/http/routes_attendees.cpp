@@ -46,19 +46,11 @@ json find_attendee(Context& ctx, storage::Id event_id, storage::Id person_id) {
   throw HttpError(404, "not_found", "The person is no longer an attendee");
 }
 
-// A new person for the event. Two transactions, so a failure to link (the
-// event deleted meanwhile) removes the person again.
+// A new person for the event, in one transaction with the attendance.
 storage::Id create_attendee(Context& ctx, storage::Id event_id, const json& body) {
   storage::Person person;
   apply_person_fields(body, person, /*creating=*/true);
-  const storage::Person created = ctx.store.create_person(person);
-  try {
-    ctx.service.add_attendee(event_id, created.id);
-  } catch (...) {
-    ctx.service.delete_person(created.id);
-    throw;
-  }
-  return created.id;
+  return ctx.service.create_attendee(event_id, person).id;
 }
 
 void add_attendee(Context& ctx, const httplib::Request& req, httplib::Response& res) {

@@ -38,18 +38,38 @@ void require_free_external_id(Database& db, const std::optional<std::string>& ex
 
 }  // namespace
 
+namespace {
+
+// `p` is checked (check_person) already.
+Person insert_person(Database& db, const Person& p) {
+  require_free_external_id(db, p.external_id, 0);
+  Statement stmt = db.prepare(
+      std::string("INSERT INTO people (name, organisation, title, email, phone, external_id, "
+                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ") +
+      kPersonColumns);
+  stmt.bind_all(p.name, p.organisation, p.title, p.email, p.phone, p.external_id, now());
+  stmt.expect_row("insert returned no row");
+  return person_from_row(stmt);
+}
+
+}  // namespace
+
 Person Store::create_person(const Person& person) {
   Person p = person;
   throw_if_invalid(check_person(p));
+  return write(*pool_, [&](Database& db) { return insert_person(db, p); });
+}
+
+Person Store::create_attendee(Id event_id, const Person& person) {
+  Person p = person;
+  throw_if_invalid(check_person(p));
   return write(*pool_, [&](Database& db) {
-    require_free_external_id(db, p.external_id, 0);
-    Statement stmt = db.prepare(
-        std::string("INSERT INTO people (name, organisation, title, email, phone, external_id, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ") +
-        kPersonColumns);
-    stmt.bind_all(p.name, p.organisation, p.title, p.email, p.phone, p.external_id, now());
-    stmt.expect_row("insert returned no row");
-    return person_from_row(stmt);
+    require_row(db, "events", event_id, "event");
+    const Person created = insert_person(db, p);
+    Statement link =
+        db.prepare("INSERT INTO event_attendees (event_id, person_id, added_at) VALUES (?, ?, ?)");
+    link.bind_all(event_id, created.id, now()).run();
+    return created;
   });
 }
 

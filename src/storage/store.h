@@ -52,6 +52,9 @@ class Store {
 
   // ---- People ----
   Person create_person(const Person& person);
+  // A new person who attends the event: both rows in one transaction, so a
+  // failure (the event deleted meanwhile, a taken external_id) leaves neither.
+  Person create_attendee(Id event_id, const Person& person);
   Person get_person(Id id) const;
   std::optional<Person> find_person_by_external_id(std::string_view external_id) const;
   Page<Person> list_people(const PeopleQuery& query = {}) const;  // by name, then id

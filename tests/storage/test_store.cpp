@@ -194,6 +194,21 @@ TEST_F(AttendanceTest, AddListRemove) {
   EXPECT_THROW(store_.add_attendee(999, a.id), NotFound);
 }
 
+// A new attendee is one transaction: the person and the attendance, or
+// neither (no orphan person when the event is gone or the id is taken).
+TEST_F(AttendanceTest, CreateAttendeeIsAllOrNothing) {
+  const Id event = store_.create_event(event_named("Gala")).id;
+  const Person ann = store_.create_attendee(event, person_named("Ann", "E1"));
+  ASSERT_EQ(store_.list_attendees(event).size(), 1u);
+  EXPECT_EQ(store_.list_attendees(event)[0].person.id, ann.id);
+
+  EXPECT_THROW(store_.create_attendee(event + 100, person_named("Bob")), NotFound);
+  EXPECT_THROW(store_.create_attendee(event, person_named("Cem", "E1")), Conflict);
+  EXPECT_THROW(store_.create_attendee(event, person_named("")), Invalid);
+  EXPECT_EQ(store_.list_people().total, 1);
+  EXPECT_EQ(store_.list_attendees(event).size(), 1u);
+}
+
 TEST_F(AttendanceTest, APersonAttendsSeveralEvents) {
   const Event e1 = store_.create_event(event_named("E1"));
   const Event e2 = store_.create_event(event_named("E2"));
