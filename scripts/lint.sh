@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lints the project's code: ESLint over the JavaScript in clients/web,
 # miniprogram and e2e, with the config and pinned packages in tools/lint
-# (tools/lint/eslint.config.mjs says which rules and globals apply where).
+# (tools/lint/eslint.config.mjs says which rules and globals apply where);
+# the C++ layering (scripts/check-layers.sh) and clang-format.
 # Run it before committing; scripts/test.sh (and so CI) runs it too. Exits
 # non-zero on any finding, warnings included.
 #
@@ -20,7 +21,14 @@ tools/lint/node_modules/.bin/eslint --config tools/lint/eslint.config.mjs \
   --max-warnings 0 "$@" clients/web miniprogram e2e
 echo "lint: eslint found nothing in clients/web, miniprogram, e2e"
 
-# --- C++ formatting check (clang-format) goes here ---
-# To be added by the C++ side: check src/ and tests/ against .clang-format,
-# e.g. `clang-format --dry-run --Werror` over the tracked *.cpp/*.h files,
-# failing the script on any difference.
+# The C++: the layering of src/ (scripts/check-layers.sh), then clang-format
+# (.clang-format) over every tracked source; `clang-format -i FILE` fixes one.
+bash scripts/check-layers.sh
+mapfile -t cxx < <(git ls-files '*.cpp' '*.h')
+if ! clang-format --dry-run --Werror "${cxx[@]}" 2>/tmp/facecheck-clang-format.log; then
+  grep -E '^[^ ].*(warning|error):' /tmp/facecheck-clang-format.log | cut -d: -f1 | sort -u |
+    sed 's/^/lint: not clang-formatted: /'
+  echo "lint: run clang-format -i on the files above" >&2
+  exit 1
+fi
+echo "lint: clang-format finds nothing in ${#cxx[@]} C++ files"

@@ -80,8 +80,9 @@ void CheckinService::require_checkin_open(const storage::Event& event) const {
 DetectedFaces CheckinService::detect(std::string_view image) {
   const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
   const cv::Mat& frame = decoded.pixels;
-  const auto faces = engines_.run(
-      [&](vision::FaceAnalyzer& engine) { return engine.detect(frame, settings_.checkin_detector); });
+  const auto faces = engines_.run([&](vision::FaceAnalyzer& engine) {
+    return engine.detect(frame, settings_.checkin_detector);
+  });
   return {frame.cols, frame.rows, decoded.scale, faces};
 }
 
@@ -102,7 +103,8 @@ EnrolResult CheckinService::enrol(const EnrolRequest& request, std::string_view 
     throw DomainError(Reason::kSeveralFaces, boxes_of(faces));
   }
   const auto& face = faces[chosen];
-  if (!face.quality.acceptable()) throw DomainError(Reason::kPoorQuality, QualityFailed{face.quality});
+  if (!face.quality.acceptable())
+    throw DomainError(Reason::kPoorQuality, QualityFailed{face.quality});
 
   const auto candidates = request.duplicates_within_event
                               ? galleries_.event(*request.duplicates_within_event)
@@ -128,8 +130,13 @@ EnrolResult CheckinService::enrol(const EnrolRequest& request, std::string_view 
   const auto saved = store_.add_template(tmpl, stored_photo);
   galleries_.template_added(saved);
   const size_t templates = store_.list_templates(person.id).size();
-  return {saved.id,           person,       templates, std::string(face.model), face.detection.box,
-          face.quality, stored_photo.has_value()};
+  return {saved.id,
+          person,
+          templates,
+          std::string(face.model),
+          face.detection.box,
+          face.quality,
+          stored_photo.has_value()};
 }
 
 namespace {
@@ -145,8 +152,8 @@ struct ModelMatch {
 
 }  // namespace
 
-CheckinOutcome CheckinService::check_in(storage::Id event_id,
-                                        std::optional<storage::Id> kiosk_id, std::string_view image, const std::string& liveness_proof) {
+CheckinOutcome CheckinService::check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
+                                        std::string_view image, const std::string& liveness_proof) {
   const storage::Event event = store_.get_event(event_id);
   require_checkin_open(event);
   const vision::DecodedImage decoded = decode(image, settings_.frame_limits);
@@ -273,7 +280,8 @@ ChallengeProgress CheckinService::open_challenge(storage::Id event_id,
 ChallengeProgress CheckinService::challenge_frame(const std::string& challenge_id,
                                                   std::optional<storage::Id> kiosk_id,
                                                   std::string_view image) {
-  return challenges_.submit(challenge_id, kiosk_id, decode(image, settings_.frame_limits).pixels, image);
+  return challenges_.submit(challenge_id, kiosk_id, decode(image, settings_.frame_limits).pixels,
+                            image);
 }
 
 storage::CheckInResult CheckinService::check_in_attendee(storage::Id event_id,

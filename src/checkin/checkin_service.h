@@ -103,7 +103,7 @@ class CheckinService {
   // active event needs `liveness_proof` from a passed challenge (one face,
   // once): DomainError liveness_required / liveness_proof_invalid otherwise.
   CheckinOutcome check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
-                         std::string_view image, const std::string& liveness_proof = {});
+                          std::string_view image, const std::string& liveness_proof = {});
 
   // Active liveness (liveness_challenge.h): a challenge for a kiosk of an
   // event open for check-in, and one camera frame of it.

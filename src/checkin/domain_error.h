@@ -32,13 +32,13 @@ enum class Reason {
   kInvitationNotFound,
   kInvitationRevoked,
   kInvitationExpired,
-  kNotAnAttendee,           // invitations for people who do not attend
-  kConsentVersionChanged,   // the guest answered an older consent text
-  kConsentRequired,         // a guest's face before accepted consent
-  kNotAnInvitationCode,     // a kiosk scanned something else
-  kInvalidCsv,              // the guest list cannot be read
-  kImportRejected,          // rows of the guest list have errors
-  kNotCheckedIn,            // undo of a check-in that is not there
+  kNotAnAttendee,          // invitations for people who do not attend
+  kConsentVersionChanged,  // the guest answered an older consent text
+  kConsentRequired,        // a guest's face before accepted consent
+  kNotAnInvitationCode,    // a kiosk scanned something else
+  kInvalidCsv,             // the guest list cannot be read
+  kImportRejected,         // rows of the guest list have errors
+  kNotCheckedIn,           // undo of a check-in that is not there
 };
 
 // The stable machine code: "no_face", "possible_duplicate", ...

@@ -46,8 +46,8 @@ class EnginePool {
   template <typename Job>
   auto run(Job&& job) -> decltype(job(std::declval<vision::FaceAnalyzer&>())) {
     using Result = decltype(job(std::declval<vision::FaceAnalyzer&>()));
-    auto task = std::make_shared<std::packaged_task<Result(vision::FaceAnalyzer&)>>(
-        std::forward<Job>(job));
+    auto task =
+        std::make_shared<std::packaged_task<Result(vision::FaceAnalyzer&)>>(std::forward<Job>(job));
     auto future = task->get_future();
     submit([task](vision::FaceAnalyzer& engine) { (*task)(engine); });
     return future.get();

@@ -48,15 +48,15 @@ CodeCheckIn FrontDesk::check_in(storage::Id event_id, storage::Id person_id,
       checkin_.check_in_attendee(event_id, person_id, device_id, storage::CheckInMethod::kManual);
   out.person = checkin_.store().get_person(person_id);
   if (!out.result.already)
-    checkin_.store().append_audit({0, checkin_.now(), event_id, person_id, "checkin_manual", actor,
-                                   {}});
+    checkin_.store().append_audit(
+        {0, checkin_.now(), event_id, person_id, "checkin_manual", actor, {}});
   return out;
 }
 
 void FrontDesk::undo(storage::Id event_id, storage::Id person_id, const std::string& actor) {
   checkin_.store().get_event(event_id);  // NotFound for an unknown event
-  const storage::AuditEntry audit{0,     checkin_.now(), event_id, person_id, "checkin_undone",
-                                  actor, {}};
+  const storage::AuditEntry audit{0, checkin_.now(), event_id, person_id, "checkin_undone", actor,
+                                  {}};
   if (!checkin_.store().undo_checkin(event_id, person_id, audit))
     throw DomainError(Reason::kNotCheckedIn);
 }
@@ -73,8 +73,8 @@ WalkIn FrontDesk::walk_in(storage::Id event_id, const storage::Person& person, b
     checkin_.delete_person(out.person.id);  // nothing half-made stays behind
     throw;
   }
-  checkin_.store().append_audit({0, checkin_.now(), event_id, out.person.id, "walk_in_registered",
-                                 actor, {}});
+  checkin_.store().append_audit(
+      {0, checkin_.now(), event_id, out.person.id, "walk_in_registered", actor, {}});
   if (check_in_now) out.check_in = check_in(event_id, out.person.id, device_id, actor).result;
   return out;
 }

@@ -43,7 +43,8 @@ std::string lower_ascii(std::string s) {
 
 }  // namespace
 
-ImportSummary CheckinService::import_csv(storage::Id event_id, std::string_view csv, bool link_existing) {
+ImportSummary CheckinService::import_csv(storage::Id event_id, std::string_view csv,
+                                         bool link_existing) {
   store_.get_event(event_id);  // NotFound before we parse anything
   std::vector<std::vector<std::string>> table;
   try {
@@ -60,8 +61,7 @@ ImportSummary CheckinService::import_csv(storage::Id event_id, std::string_view 
     fields.push_back(it == column_aliases().end() ? "" : it->second);
     has_name |= fields.back() == "name";
   }
-  if (!has_name)
-    throw DomainError(Reason::kInvalidCsv, {}, "The header row needs a 'name' column");
+  if (!has_name) throw DomainError(Reason::kInvalidCsv, {}, "The header row needs a 'name' column");
 
   std::vector<storage::Person> rows;
   std::vector<size_t> line_of_row;  // blank lines are skipped, so keep the mapping
@@ -119,9 +119,9 @@ std::string CheckinService::export_audit_csv(storage::Id event_id) {
   std::string out = "\xEF\xBB\xBF";
   out += csv_row({"at", "action", "actor", "person_id", "details"});
   for (const auto& e : store_.list_audit(event_id))
-    out += csv_row({iso_time(e.at), e.action, e.actor,
-                    e.person_id ? std::to_string(*e.person_id) : "",
-                    storage::audit_details_text(e.details)});
+    out +=
+        csv_row({iso_time(e.at), e.action, e.actor, e.person_id ? std::to_string(*e.person_id) : "",
+                 storage::audit_details_text(e.details)});
   return out;
 }
 

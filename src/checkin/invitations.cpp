@@ -35,12 +35,10 @@ std::string invitation_code_in(std::string_view text) {
 std::pair<storage::Invitation, storage::Event> InvitationService::valid(
     std::string_view code) const {
   const auto invitation = is_code(code) ? checkin_.store().find_invitation(code) : std::nullopt;
-  if (!invitation)
-    throw DomainError(Reason::kInvitationNotFound);
+  if (!invitation) throw DomainError(Reason::kInvitationNotFound);
   if (invitation->revoked_at) throw DomainError(Reason::kInvitationRevoked);
   storage::Event event = checkin_.store().get_event(invitation->event_id);
-  if (checkin_.now() > invitation_expiry(event))
-    throw DomainError(Reason::kInvitationExpired);
+  if (checkin_.now() > invitation_expiry(event)) throw DomainError(Reason::kInvitationExpired);
   return {*invitation, std::move(event)};
 }
 
@@ -80,8 +78,13 @@ void InvitationService::revoke(std::string_view code, const std::string& actor) 
   const auto invitation = is_code(code) ? checkin_.store().find_invitation(code) : std::nullopt;
   if (!invitation || !checkin_.store().revoke_invitation(code, checkin_.now()))
     throw DomainError(Reason::kInvitationNotFound);
-  checkin_.store().append_audit({0, checkin_.now(), invitation->event_id, invitation->person_id,
-                                 "invitation_revoked", actor, {}});
+  checkin_.store().append_audit({0,
+                                 checkin_.now(),
+                                 invitation->event_id,
+                                 invitation->person_id,
+                                 "invitation_revoked",
+                                 actor,
+                                 {}});
 }
 
 GuestView InvitationService::open(std::string_view code) const {
@@ -93,8 +96,9 @@ storage::Scrub InvitationService::withdraw(const storage::Invitation& invitation
                                            const storage::Event& event, const char* action) {
   const storage::ConsentAnswer answer{event.consent_version, false, event.consent_text,
                                       checkin_.now()};
-  const storage::AuditEntry audit{0,      answer.answered_at, event.id, invitation.person_id,
-                                  action, "guest",            {{"version", answer.version}}};
+  const storage::AuditEntry audit{
+      0,       answer.answered_at,           event.id, invitation.person_id, action,
+      "guest", {{"version", answer.version}}};
   return checkin_.delete_faces_of(invitation.person_id, [&] {
     return checkin_.store().record_consent(event.id, invitation.person_id, answer, true, audit);
   });
@@ -106,10 +110,14 @@ GuestView InvitationService::answer_consent(std::string_view code, bool accepted
     throw DomainError(Reason::kConsentVersionChanged, CurrentConsent{event.consent_version});
   if (accepted) {
     const storage::ConsentAnswer answer{version, true, event.consent_text, checkin_.now()};
-    checkin_.store().record_consent(
-        event.id, invitation.person_id, answer, false,
-        {0, answer.answered_at, event.id, invitation.person_id, "consent_accepted", "guest",
-         {{"version", version}}});
+    checkin_.store().record_consent(event.id, invitation.person_id, answer, false,
+                                    {0,
+                                     answer.answered_at,
+                                     event.id,
+                                     invitation.person_id,
+                                     "consent_accepted",
+                                     "guest",
+                                     {{"version", version}}});
   } else {
     withdraw(invitation, event, "consent_declined");
   }
@@ -135,8 +143,13 @@ EnrolResult InvitationService::enrol_face(std::string_view code, std::string_vie
   const storage::Id kept = result.template_id;
   for (const auto& t : checkin_.store().list_templates(invitation.person_id))
     if (t.label == kGuestSelfie && t.id != kept) checkin_.delete_template(t.id);
-  checkin_.store().append_audit({0, checkin_.now(), event.id, invitation.person_id,
-                                 "face_enrolled", "guest", {{"template_id", kept}}});
+  checkin_.store().append_audit({0,
+                                 checkin_.now(),
+                                 event.id,
+                                 invitation.person_id,
+                                 "face_enrolled",
+                                 "guest",
+                                 {{"template_id", kept}}});
   return result;
 }
 
@@ -148,19 +161,17 @@ storage::Scrub InvitationService::delete_face(std::string_view code) {
 CodeCheckIn InvitationService::check_in(storage::Id event_id, std::optional<storage::Id> kiosk_id,
                                         std::string_view code_or_url) {
   const std::string code = invitation_code_in(code_or_url);
-  if (code.empty())
-    throw DomainError(Reason::kNotAnInvitationCode);
+  if (code.empty()) throw DomainError(Reason::kNotAnInvitationCode);
   const storage::Event current = checkin_.store().get_event(event_id);
   // Another event's code is reported as unknown: a kiosk learns nothing
   // about other events' guests.
   const auto found = checkin_.store().find_invitation(code);
-  if (!found || found->event_id != event_id)
-    throw DomainError(Reason::kInvitationNotFound);
+  if (!found || found->event_id != event_id) throw DomainError(Reason::kInvitationNotFound);
   const auto [invitation, event] = valid(code);
   checkin_.require_checkin_open(current);
   CodeCheckIn out;
-  out.result =
-      checkin_.check_in_attendee(event_id, invitation.person_id, kiosk_id, storage::CheckInMethod::kQr);
+  out.result = checkin_.check_in_attendee(event_id, invitation.person_id, kiosk_id,
+                                          storage::CheckInMethod::kQr);
   out.person = checkin_.store().get_person(invitation.person_id);
   return out;
 }

@@ -189,8 +189,7 @@ ChallengeProgress ChallengeBook::open(storage::Id event_id, std::optional<storag
                       RetryAfter{static_cast<long>(settings_.lockout_window.count())});
   if (kiosk_id)  // one challenge per kiosk: a new one ends the old
     std::erase_if(sessions_, [&](const auto& kv) { return kv.second->kiosk_id == kiosk_id; });
-  if (sessions_.size() >= settings_.max_open)
-    throw DomainError(Reason::kChallengesBusy);
+  if (sessions_.size() >= settings_.max_open) throw DomainError(Reason::kChallengesBusy);
   sessions_[s->id] = s;
   return progress(*s);
 }

@@ -5,8 +5,8 @@
 namespace facecheck::checkin {
 
 EnrolResult self_register(CheckinService& service, storage::Id event_id,
-                             const storage::Person& person, std::string_view image,
-                             DuplicateScope scope, const std::string& label) {
+                          const storage::Person& person, std::string_view image,
+                          DuplicateScope scope, const std::string& label) {
   storage::Store& store = service.store();
   const storage::Event event = store.get_event(event_id);  // NotFound -> 404
   service.require_checkin_open(event);

@@ -22,7 +22,7 @@ enum class DuplicateScope { kEveryone, kEvent };
 // no_face, several_faces, poor_quality, possible_duplicate, image_*),
 // nothing remains. Returns the enrolment result.
 EnrolResult self_register(CheckinService& service, storage::Id event_id,
-                             const storage::Person& person, std::string_view image,
-                             DuplicateScope scope, const std::string& label = "self-registered");
+                          const storage::Person& person, std::string_view image,
+                          DuplicateScope scope, const std::string& label = "self-registered");
 
 }  // namespace facecheck::checkin

@@ -7,10 +7,10 @@
 
 #include "cli/commands.h"
 #include "vision/face_engine.h"
-#include "wire/face_json.h"
 #include "vision/image_decoder.h"
 #include "vision/model_store.h"
 #include "vision/recognizer_model.h"
+#include "wire/face_json.h"
 
 namespace facecheck::cli {
 namespace {

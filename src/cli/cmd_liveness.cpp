@@ -12,9 +12,9 @@
 #include "cli/commands.h"
 #include "cli/worker_pool.h"
 #include "eval/presentation_attack.h"
-#include "wire/face_json.h"
 #include "vision/image_decoder.h"
 #include "vision/liveness_detector.h"
+#include "wire/face_json.h"
 
 namespace facecheck::cli {
 namespace {

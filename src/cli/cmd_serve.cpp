@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "checkin/checkin_service.h"
-#include "checkin/retention.h"
 #include "checkin/engine_pool.h"
+#include "checkin/retention.h"
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "cli/serve_setup.h"

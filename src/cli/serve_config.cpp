@@ -125,7 +125,8 @@ const Setting kSettings[] = {
      "admin's browser used)",
      [](ServeConfig& c, const std::string& v) {
        if (!(v.starts_with("http://") || v.starts_with("https://")) || v.ends_with("/"))
-         throw std::invalid_argument("public_url must start with http:// or https:// and not end with /");
+         throw std::invalid_argument(
+             "public_url must start with http:// or https:// and not end with /");
        c.public_url = v;
      }},
     {"web_root", "DIR", "Folder of the web clients served at / (default: clients/web)",

@@ -35,7 +35,7 @@ struct ServeConfig {
   std::string model;  // empty: the default recognition model
   bool demo = false;
   std::string default_liveness = "active";  // off, passive or active
-  std::string public_url;  // origin of invitation links; empty: the request's Host
+  std::string public_url;                   // origin of invitation links; empty: the request's Host
   std::string web_root;  // empty: found next to the executable or in ./clients/web
   std::string log_level = "info";
 };

@@ -68,7 +68,8 @@ Caller require_event_access(Context& ctx, const httplib::Request& req, storage::
 
 Caller require_desk(Context& ctx, const httplib::Request& req, storage::Id event_id) {
   Caller caller = require_event_access(ctx, req, event_id, TokenSource::kHeader, Desks::kDeskToo);
-  if (caller.kiosk) throw HttpError(403, "forbidden", "This route needs a desk token or an admin key");
+  if (caller.kiosk)
+    throw HttpError(403, "forbidden", "This route needs a desk token or an admin key");
   return caller;
 }
 

@@ -15,18 +15,24 @@ struct Wording {
 
 Wording wording(Reason reason) {
   switch (reason) {
-    case Reason::kMissingImage: return {400, "No image was sent"};
+    case Reason::kMissingImage:
+      return {400, "No image was sent"};
     case Reason::kNoFace:
       return {422, "No face was found in the photo; face the camera in good light"};
     case Reason::kSeveralFaces:
-      return {422, " faces were found; send a photo of one person or say which face "
-                   "(face_index, largest first)"};
-    case Reason::kBadFaceIndex: return {422, "face_index is out of range"};
-    case Reason::kPoorQuality: return {422, "The face does not meet the quality rules"};
+      return {422,
+              " faces were found; send a photo of one person or say which face "
+              "(face_index, largest first)"};
+    case Reason::kBadFaceIndex:
+      return {422, "face_index is out of range"};
+    case Reason::kPoorQuality:
+      return {422, "The face does not meet the quality rules"};
     case Reason::kPossibleDuplicate:
       return {409, "This face looks like another guest's; ask the organiser for help"};
-    case Reason::kCheckinNotYetOpen: return {409, "Check-in has not opened yet"};
-    case Reason::kCheckinClosed: return {409, "Check-in for this event has closed"};
+    case Reason::kCheckinNotYetOpen:
+      return {409, "Check-in has not opened yet"};
+    case Reason::kCheckinClosed:
+      return {409, "Check-in for this event has closed"};
     case Reason::kLivenessRequired:
       return {403, "This event checks liveness: complete the challenge first"};
     case Reason::kLivenessProofInvalid:
@@ -35,19 +41,28 @@ Wording wording(Reason reason) {
       return {429, "Too many failed liveness checks at this kiosk; wait a few minutes"};
     case Reason::kChallengesBusy:
       return {503, "Too many liveness challenges are open; retry shortly"};
-    case Reason::kChallengeNotFound: return {404, "No such liveness challenge"};
-    case Reason::kInvitationNotFound: return {404, "This invitation code is not valid"};
-    case Reason::kInvitationRevoked: return {410, "This invitation was withdrawn by the organiser"};
-    case Reason::kInvitationExpired: return {410, "This event's check-in is over"};
-    case Reason::kNotAnAttendee: return {422, "Only attendees of the event can be invited"};
+    case Reason::kChallengeNotFound:
+      return {404, "No such liveness challenge"};
+    case Reason::kInvitationNotFound:
+      return {404, "This invitation code is not valid"};
+    case Reason::kInvitationRevoked:
+      return {410, "This invitation was withdrawn by the organiser"};
+    case Reason::kInvitationExpired:
+      return {410, "This event's check-in is over"};
+    case Reason::kNotAnAttendee:
+      return {422, "Only attendees of the event can be invited"};
     case Reason::kConsentVersionChanged:
       return {409, "The consent text has changed; read the new version"};
     case Reason::kConsentRequired:
       return {403, "Accept the consent text before enrolling your face"};
-    case Reason::kNotAnInvitationCode: return {400, "code is not an invitation code or link"};
-    case Reason::kInvalidCsv: return {422, "The CSV file cannot be read"};
-    case Reason::kImportRejected: return {422, " row(s) have errors; nothing was imported"};
-    case Reason::kNotCheckedIn: return {404, "This attendee has not checked in"};
+    case Reason::kNotAnInvitationCode:
+      return {400, "code is not an invitation code or link"};
+    case Reason::kInvalidCsv:
+      return {422, "The CSV file cannot be read"};
+    case Reason::kImportRejected:
+      return {422, " row(s) have errors; nothing was imported"};
+    case Reason::kNotCheckedIn:
+      return {404, "This attendee has not checked in"};
   }
   return {500, "Internal server error; see the server log"};
 }

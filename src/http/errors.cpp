@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "checkin/domain_error.h"
-#include "http/domain_errors.h"
 #include "checkin/engine_pool.h"
+#include "http/domain_errors.h"
 #include "http/log_text.h"
 #include "storage/sqlite_db.h"
 #include "vision/image_header.h"
@@ -13,7 +13,6 @@ namespace facecheck::http {
 namespace {
 
 using nlohmann::json;
-
 
 // Most specific first: NotFound/Conflict/Invalid derive from StorageError.
 WireError map_exception(std::exception_ptr error) {

@@ -16,8 +16,7 @@ class GuessLimiter {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit GuessLimiter(int max_failures = 20,
-                        Clock::duration window = std::chrono::minutes(10),
+  explicit GuessLimiter(int max_failures = 20, Clock::duration window = std::chrono::minutes(10),
                         size_t max_clients = 10000);
 
   bool blocked(const std::string& client, Clock::time_point now = Clock::now());

@@ -10,13 +10,18 @@ using nlohmann::json;
 
 std::string face_message(const checkin::FaceOutcome& face) {
   switch (face.status) {
-    case FaceStatus::kCheckedIn: return "Welcome, " + face.person->name;
-    case FaceStatus::kAlreadyCheckedIn: return "Already checked in";
-    case FaceStatus::kNotRecognised: return "Not recognised, please see the desk";
-    case FaceStatus::kTooSmall: return "Face too small: step closer to the camera";
+    case FaceStatus::kCheckedIn:
+      return "Welcome, " + face.person->name;
+    case FaceStatus::kAlreadyCheckedIn:
+      return "Already checked in";
+    case FaceStatus::kNotRecognised:
+      return "Not recognised, please see the desk";
+    case FaceStatus::kTooSmall:
+      return "Face too small: step closer to the camera";
     case FaceStatus::kLivenessFailed:
       return "Liveness check failed: look at the camera yourself, not at a photo";
-    case FaceStatus::kLivenessMismatch: return "This face did not take the liveness challenge";
+    case FaceStatus::kLivenessMismatch:
+      return "This face did not take the liveness challenge";
   }
   return "";
 }
@@ -52,17 +57,15 @@ json liveness_json(const storage::LivenessEvidence& l) {
 
 json detected_json(const checkin::DetectedFaces& d) {
   json faces = json::array();
-  for (const auto& f : d.faces) faces.push_back({{"box", wire::box_json(f.box)}, {"score", f.score}});
+  for (const auto& f : d.faces)
+    faces.push_back({{"box", wire::box_json(f.box)}, {"score", f.score}});
   return {{"width", d.width}, {"height", d.height}, {"scale", d.scale}, {"faces", faces}};
 }
 
 json enrol_json(const checkin::EnrolResult& r) {
-  return {{"template_id", r.template_id},
-          {"person", person_summary_json(r.person)},
-          {"templates", r.templates},
-          {"model", r.model},
-          {"box", wire::box_json(r.box)},
-          {"quality", wire::quality_json(r.quality)},
+  return {{"template_id", r.template_id},  {"person", person_summary_json(r.person)},
+          {"templates", r.templates},      {"model", r.model},
+          {"box", wire::box_json(r.box)},  {"quality", wire::quality_json(r.quality)},
           {"photo_stored", r.photo_stored}};
 }
 

@@ -75,8 +75,9 @@ void manual_checkin(Context& ctx, const httplib::Request& req, httplib::Response
   const Caller caller = require_desk(ctx, req, event_id);
   const json body = json_object_body(req);
   const int64_t person = require_range(required_int(body, "person_id"), "person_id", 1, INT64_MAX);
-  send_json(res, 200,
-            code_checkin_json(ctx.desk.check_in(event_id, person, caller.device_id(), caller.actor())));
+  send_json(
+      res, 200,
+      code_checkin_json(ctx.desk.check_in(event_id, person, caller.device_id(), caller.actor())));
 }
 
 void undo_checkin(Context& ctx, const httplib::Request& req, httplib::Response& res) {

@@ -4,13 +4,13 @@
 #include "checkin/csv.h"
 #include "http/auth.h"
 #include "http/errors.h"
-#include "http/outcome_json.h"
-#include "wire/face_json.h"
 #include "http/invitation_json.h"
 #include "http/json_body.h"
+#include "http/outcome_json.h"
 #include "http/records_json.h"
 #include "http/request_image.h"
 #include "http/routes.h"
+#include "wire/face_json.h"
 
 namespace facecheck::http {
 namespace {
@@ -105,8 +105,8 @@ void export_invitations(Context& ctx, const httplib::Request& req, httplib::Resp
                              std::to_string(checkin::invitation_expiry(event))});
   }
   res.set_content(out, "text/csv; charset=utf-8");
-  res.set_header("Content-Disposition", "attachment; filename=\"event-" +
-                                            std::to_string(event_id) + "-invitations.csv\"");
+  res.set_header("Content-Disposition",
+                 "attachment; filename=\"event-" + std::to_string(event_id) + "-invitations.csv\"");
 }
 
 void export_audit(Context& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -149,9 +149,8 @@ void enrol_guest_face(Context& ctx, const httplib::Request& req, httplib::Respon
     const std::string code = path_code(req);
     ctx.invitations.open(code);  // a bad code is refused before the upload is read
     const ImageUpload upload = read_image_upload(req);
-    const auto result = timed_operation(ctx.metrics, "enrol", [&] {
-      return ctx.invitations.enrol_face(code, upload.image);
-    });
+    const auto result = timed_operation(
+        ctx.metrics, "enrol", [&] { return ctx.invitations.enrol_face(code, upload.image); });
     send_json(res, 201,
               {{"face", {{"enrolled", true}}},
                {"box", wire::box_json(result.box)},

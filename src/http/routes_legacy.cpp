@@ -10,9 +10,9 @@
 #include "checkin/self_register.h"
 #include "http/errors.h"
 #include "http/outcome_json.h"
-#include "wire/face_json.h"
 #include "http/request_image.h"
 #include "http/routes.h"
+#include "wire/face_json.h"
 
 namespace facecheck::http {
 namespace {

@@ -59,7 +59,8 @@ struct Stream {
   bool step(httplib::DataSink& sink) {
     if (!started) {
       started = true;
-      return write(sink, "retry: 2000\n\n" + sse_event("stats", stats_json(ctx.service.stats(event_id))));
+      return write(sink,
+                   "retry: 2000\n\n" + sse_event("stats", stats_json(ctx.service.stats(event_id))));
     }
     if (ctx.stopping || subscription->closed() || !credential_holds()) {
       sink.done();

@@ -29,8 +29,8 @@ ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::Chec
       streams_(options_.max_streams),
       invitations_(service),
       desk_(service, invitations_),
-      ctx_{options_,  store,    service,      engines, metrics_, limiter_,
-           streams_,  stopping_, invitations_, desk_,   guesses_},
+      ctx_{options_, store,     service,      engines, metrics_, limiter_,
+           streams_, stopping_, invitations_, desk_,   guesses_},
       server_(connection_limits(options_)) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });

@@ -150,7 +150,7 @@ EventStats Store::event_stats(Id event_id, int bucket_seconds) const {
     consent.bind(1, event_id);
     while (consent.step()) {
       const auto answer = consent.optional_int64(0);
-      std::int64_t& slot = !answer ? stats.consent_pending
+      std::int64_t& slot = !answer   ? stats.consent_pending
                            : *answer ? stats.consent_accepted
                                      : stats.consent_declined;
       slot += consent.int64(1);

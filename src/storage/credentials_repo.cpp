@@ -82,12 +82,10 @@ std::string_view role_prefix(DeviceRole role) {
 }
 
 Kiosk kiosk_from_row(const Statement& row) {
-  return Kiosk{row.int64(0),
-               row.int64(1),
-               row.text(2),
-               row.int64(3),
-               row.optional_int64(4),
-               row.text(5) == "desk" ? DeviceRole::kDesk : DeviceRole::kKiosk};
+  return Kiosk{
+      row.int64(0),          row.int64(1),
+      row.text(2),           row.int64(3),
+      row.optional_int64(4), row.text(5) == "desk" ? DeviceRole::kDesk : DeviceRole::kKiosk};
 }
 
 constexpr const char* kApiKeyColumns = "id, name, created_at, revoked_at";
@@ -118,15 +116,15 @@ IssuedKiosk Store::create_kiosk(Id event_id, std::string_view name, DeviceRole r
 }
 
 std::optional<Kiosk> Store::authenticate_kiosk(std::string_view token) const {
-  const DeviceRole role =
-      token.starts_with(kDeskPrefix) ? DeviceRole::kDesk : DeviceRole::kKiosk;
+  const DeviceRole role = token.starts_with(kDeskPrefix) ? DeviceRole::kDesk : DeviceRole::kKiosk;
   if (!has_secret_shape(token, role_prefix(role))) return std::nullopt;
   const Bytes hash = hash_secret(token);
   return read(*pool_, [&](Database& db) -> std::optional<Kiosk> {
     // The role must match the prefix too: a desk's hash under "kt_" is no
     // kiosk.
-    Statement stmt = db.prepare(std::string("SELECT ") + kKioskColumns +
-                                " FROM kiosks WHERE token_hash = ? AND role = ? AND revoked_at IS NULL");
+    Statement stmt =
+        db.prepare(std::string("SELECT ") + kKioskColumns +
+                   " FROM kiosks WHERE token_hash = ? AND role = ? AND revoked_at IS NULL");
     stmt.bind_all(hash, role_name(role));
     if (!stmt.step()) return std::nullopt;
     return kiosk_from_row(stmt);

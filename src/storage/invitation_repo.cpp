@@ -87,9 +87,10 @@ InvitationRow invitation_row(const Statement& row) {
 }
 
 std::optional<InvitationRow> live_invitation(Database& db, Id event_id, Id person_id) {
-  Statement stmt = db.prepare(kInvitationRowSelect +
-                              "WHERE invitations.event_id = ? AND invitations.person_id = ?"
-                              " AND invitations.revoked_at IS NULL ORDER BY invitations.id LIMIT 1");
+  Statement stmt =
+      db.prepare(kInvitationRowSelect +
+                 "WHERE invitations.event_id = ? AND invitations.person_id = ?"
+                 " AND invitations.revoked_at IS NULL ORDER BY invitations.id LIMIT 1");
   stmt.bind_all(event_id, person_id);
   if (!stmt.step()) return std::nullopt;
   return invitation_row(stmt);

@@ -142,8 +142,8 @@ struct LivenessEvidence {
   // "none", "passive" or "active"; "" for check-ins recorded before
   // liveness was (they read back as {}).
   std::string method;
-  std::optional<double> score;         // passive: the frame's score
-  std::vector<std::string> actions;    // active: the challenge's actions
+  std::optional<double> score;          // passive: the frame's score
+  std::vector<std::string> actions;     // active: the challenge's actions
   std::optional<double> passive_score;  // active: the completing frame's score
 };
 // As JSON text, the form it is stored and sent in: {"method":"passive","score":0.93}.

@@ -203,7 +203,6 @@ std::int64_t Database::query_int64(std::string_view sql) {
 
 void Database::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
-
 int Database::changes() const { return sqlite3_changes(db_); }
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }

@@ -5,8 +5,8 @@
 #include "checkin/checkin_service.h"
 #include "checkin/invitations.h"
 #include "support/prepared_faces.h"
-#include "vision/liveness_detector.h"
 #include "test_support.h"
+#include "vision/liveness_detector.h"
 
 using namespace facecheck;
 using checkin::FaceStatus;
@@ -125,9 +125,13 @@ TEST_F(CheckinDomainTest, EnrolmentRefusalsCarryTheirFactsAndWriteNothing) {
     ASSERT_NE(found, nullptr);
     EXPECT_GT(found->boxes.size(), 1u);
   }
-  EXPECT_EQ(refusal([&] { service->enrol({abel, "", 99, false}, photo(kGroup)); }),
+  EXPECT_EQ(refusal([&] {
+              service->enrol({abel, "", 99, false}, photo(kGroup));
+            }),
             Reason::kBadFaceIndex);
-  EXPECT_EQ(refusal([&] { service->enrol({abel, "", std::nullopt, false}, ""); }),
+  EXPECT_EQ(refusal([&] {
+              service->enrol({abel, "", std::nullopt, false}, "");
+            }),
             Reason::kMissingImage);
   EXPECT_THROW(service->enrol({abel, "", std::nullopt, false}, "not an image"), vision::ImageError);
   EXPECT_TRUE(store->list_templates(abel).empty());
@@ -167,11 +171,10 @@ TEST_F(CheckinDomainTest, PassiveLivenessRecordsTheScore) {
   enrol(abel, kAbel1);
   const auto r = service->check_in(event, std::nullopt, photo(kAbel4));
   ASSERT_EQ(r.faces.size(), 1u);
-  const float live =
-      facecheck::testing::PreparedFaces::load()
-          .faces(vision::decode_image(photo(kAbel4)), vision::DetectorKind::Tiny)
-          .at(0)
-          .live;
+  const float live = facecheck::testing::PreparedFaces::load()
+                         .faces(vision::decode_image(photo(kAbel4)), vision::DetectorKind::Tiny)
+                         .at(0)
+                         .live;
   if (live >= vision::kDefaultLiveThreshold) {
     EXPECT_EQ(r.faces[0].status, FaceStatus::kCheckedIn);
     EXPECT_EQ(r.faces[0].liveness.method, "passive");

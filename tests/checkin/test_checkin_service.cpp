@@ -112,37 +112,38 @@ TEST_F(CheckinServiceTest, EnrolmentRefusalsWriteNothing) {
   const auto other = attendee("Someone Else");
   const auto white = facecheck::testing::read_bytes(facecheck::testing::data_dir() /
                                                     "conformance/face-api/images/white.png");
-  EXPECT_EQ(refusal([&] {
-                  service->enrol({abel, "", std::nullopt, false}, white);
-                }), "no_face");
+  EXPECT_EQ(refusal([&] { service->enrol({abel, "", std::nullopt, false}, white); }), "no_face");
   const auto group = facecheck::testing::read_bytes(facecheck::testing::data_dir() /
                                                     "conformance/face-api/images/faces.jpg");
   EXPECT_EQ(refusal([&] {
-                  service->enrol({abel, "", std::nullopt, false}, group);
-                }), "several_faces");
+              service->enrol({abel, "", std::nullopt, false}, group);
+            }),
+            "several_faces");
   const auto truncated = facecheck::testing::read_bytes(
       facecheck::testing::data_dir() / "faces/compreface/imgtools_test/truncated.jpg");
   EXPECT_EQ(refusal([&] {
-                  service->enrol({abel, "", std::nullopt, false}, truncated);
-                }), "image_truncated");
+              service->enrol({abel, "", std::nullopt, false}, truncated);
+            }),
+            "image_truncated");
   EXPECT_THROW(service->enrol({999, "", std::nullopt, false}, group), storage::NotFound);
   EXPECT_TRUE(store->list_templates(abel).empty());
 
   // The same face under a second name is a possible duplicate registration.
   service->enrol({abel, "", std::nullopt, false}, photo("Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg"));
   EXPECT_EQ(refusal([&] {
-                  service->enrol({other, "", std::nullopt, false},
-                                 photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
-                }), "possible_duplicate");
+              service->enrol({other, "", std::nullopt, false},
+                             photo("Akhmed_Zakayev/Akhmed_Zakayev_0003.jpg"));
+            }),
+            "possible_duplicate");
   EXPECT_TRUE(store->list_templates(other).empty());
 }
 
 TEST_F(CheckinServiceTest, CheckInOnlyInsideTheWindow) {
   now -= 3 * 3600;  // long before the doors open
   EXPECT_EQ(refusal([&] {
-                  service->check_in(event, std::nullopt,
-                                    photo("Abel_Pacheco/Abel_Pacheco_0004.jpg"));
-                }), "checkin_not_yet_open");
+              service->check_in(event, std::nullopt, photo("Abel_Pacheco/Abel_Pacheco_0004.jpg"));
+            }),
+            "checkin_not_yet_open");
 }
 
 TEST_F(CheckinServiceTest, CsvImportIsAllOrNothingAndExportRoundTrips) {

@@ -1,12 +1,12 @@
 // Retention with an injected clock on a real SQLite store: faces stay until
 // every event a person attends is past its retention period, then go in one
 // transaction with an audit row; the galleries hear of it before and after.
-#include "checkin/retention.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
+
+#include "checkin/retention.h"
 
 namespace facecheck::checkin {
 namespace {

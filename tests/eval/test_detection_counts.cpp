@@ -1,9 +1,8 @@
 // Acceptance of the SSD detector on real group photos and photos without a
 // face, through `facecheck eval-detect` (docs/detection.md has the numbers).
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "test_support.h"
 
@@ -12,8 +11,8 @@ TEST(DetectionCounts, SsdCountsGroupPhotosAndIgnoresFacelessOnes) {
   REQUIRE_MODELS();
   const auto faces = facecheck::testing::data_dir() / "faces";
   const std::string cmd = std::string(FACECHECK_BINARY) + " eval-detect --labels " +
-                          (faces / "detection_labels.csv").string() + " --root " +
-                          faces.string() + " --detector ssd --threads 2 2>/dev/null";
+                          (faces / "detection_labels.csv").string() + " --root " + faces.string() +
+                          " --detector ssd --threads 2 2>/dev/null";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf;

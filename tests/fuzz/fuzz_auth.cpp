@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // bit 2: the secret cut to its first mode >> 3 bytes.
   const bool in_query = (mode & 3) == 3;
   if ((mode & 3) != 0) {
-    std::string secret = (mode & 3) == 1          ? creds.admin_secret
+    std::string secret = (mode & 3) == 1               ? creds.admin_secret
                          : (mode & 3) == 2 && size % 2 ? creds.desk_token
                                                        : creds.kiosk_token;
     if (mode & 4) secret.resize(std::min<size_t>(secret.size(), mode >> 3));
@@ -67,7 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const http::Caller caller = http::caller_for_secret(creds.store, secret);
     // Exactly one kind of caller, and only for its exact secret; a desk is
     // never taken for a kiosk nor the other way round.
-    FUZZ_CHECK(int(caller.is_admin()) + int(caller.kiosk.has_value()) + int(caller.desk.has_value()) == 1);
+    FUZZ_CHECK(
+        int(caller.is_admin()) + int(caller.kiosk.has_value()) + int(caller.desk.has_value()) == 1);
     FUZZ_CHECK(secret == (caller.is_admin() ? creds.admin_secret
                           : caller.desk     ? creds.desk_token
                                             : creds.kiosk_token));

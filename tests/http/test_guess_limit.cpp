@@ -1,8 +1,8 @@
 // The invitation-guessing limit on its own, with an injected clock: the
 // window, the per-address count, and the bound on remembered addresses.
-#include "http/guess_limit.h"
-
 #include <gtest/gtest.h>
+
+#include "http/guess_limit.h"
 
 namespace facecheck::http {
 namespace {
@@ -18,9 +18,9 @@ TEST(GuessLimiter, BlocksAnAddressAfterTheLimitUntilTheWindowEnds) {
     limiter.failed("10.0.0.1", t0 + seconds(i));
   }
   EXPECT_TRUE(limiter.blocked("10.0.0.1", t0 + minutes(9)));
-  EXPECT_FALSE(limiter.blocked("10.0.0.2", t0 + minutes(9)));  // per address
+  EXPECT_FALSE(limiter.blocked("10.0.0.2", t0 + minutes(9)));   // per address
   EXPECT_FALSE(limiter.blocked("10.0.0.1", t0 + minutes(10)));  // the window is over
-  limiter.failed("10.0.0.1", t0 + minutes(11));  // a fresh window, one failure
+  limiter.failed("10.0.0.1", t0 + minutes(11));                 // a fresh window, one failure
   EXPECT_FALSE(limiter.blocked("10.0.0.1", t0 + minutes(11)));
 }
 

@@ -37,7 +37,8 @@ class HttpDesk : public SharedServerTest<HttpDesk> {
     EXPECT_EQ(status_of(r), 201) << (r ? r->body : "");
     return body_json(r).value("token", "");
   }
-  httplib::Result desk_post(const httplib::Headers& desk, const std::string& route, const json& body) {
+  httplib::Result desk_post(const httplib::Headers& desk, const std::string& route,
+                            const json& body) {
     return http_->Post(route, desk, body.dump(), "application/json");
   }
 };
@@ -66,8 +67,9 @@ TEST_F(HttpDesk, DeskTokensReachDeskWorkOnly) {
   EXPECT_EQ(status_of(http_->Post("/api/v1/people/" + std::to_string(ann) + "/faces", desk,
                                   image_form(lfw_photo("Grant_Hackett", 1)))),
             403);
-  EXPECT_EQ(status_of(http_->Post(path(e, "/checkin"), desk, image_form(lfw_photo("Grant_Hackett", 1)))),
-            403);
+  EXPECT_EQ(
+      status_of(http_->Post(path(e, "/checkin"), desk, image_form(lfw_photo("Grant_Hackett", 1)))),
+      403);
   EXPECT_EQ(status_of(http_->Get("/api/v1/kiosk/me", desk)), 403);
   EXPECT_EQ(status_of(http_->Get(path(e, "/stream"), desk)), 403);
   EXPECT_EQ(status_of(http_->Get(path(other, "/desk/attendees"), desk)), 403);
@@ -80,7 +82,9 @@ TEST_F(HttpDesk, DeskTokensReachDeskWorkOnly) {
   const json desks = body_json(http_->Get(path(e, "/desks"), admin_));
   ASSERT_EQ(desks["desks"].size(), 1u);
   EXPECT_EQ(body_json(http_->Get(path(e, "/kiosks"), admin_))["kiosks"].size(), 1u);
-  ASSERT_EQ(status_of(http_->Delete("/api/v1/desks/" + std::to_string(desks["desks"][0]["id"].get<int64_t>()), admin_)), 204);
+  ASSERT_EQ(status_of(http_->Delete(
+                "/api/v1/desks/" + std::to_string(desks["desks"][0]["id"].get<int64_t>()), admin_)),
+            204);
   EXPECT_EQ(status_of(http_->Get("/api/v1/desk/me", desk)), 401);
 }
 
@@ -106,7 +110,8 @@ TEST_F(HttpDesk, SearchCheckInUndoAndTheAuditLog) {
   EXPECT_EQ(body_json(in)["method"], "manual");
   EXPECT_EQ(body_json(desk_post(desk, path(e, "/desk/checkins"), {{"person_id", li}}))["status"],
             "already_checked_in");
-  const json row = body_json(http_->Get(path(e, "/desk/attendees?search=acme"), desk))["attendees"][0];
+  const json row =
+      body_json(http_->Get(path(e, "/desk/attendees?search=acme"), desk))["attendees"][0];
   EXPECT_EQ(row["method"], "manual");
   EXPECT_TRUE(row["checked_in_at"].is_number());
   EXPECT_EQ(error_code(desk_post(desk, path(e, "/desk/checkins"), {{"person_id", 999999}})),

@@ -40,8 +40,8 @@ class HttpInProcess : public ::testing::Test {
     store_ = std::make_unique<storage::Store>(storage::Store::open(dir_.path() / "facecheck.db"));
     engines_ = std::make_unique<checkin::EnginePool>(
         [] { return std::make_unique<facecheck::testing::PreparedAnalyzer>(); }, 1, 8);
-    service_ = std::make_unique<checkin::CheckinService>(*store_, *engines_,
-                                                         checkin::CheckinSettings{});
+    service_ =
+        std::make_unique<checkin::CheckinService>(*store_, *engines_, checkin::CheckinSettings{});
     http::ServerOptions options;
     options.port = 0;
     options.http_threads = 8;
@@ -55,10 +55,9 @@ class HttpInProcess : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
     admin_ = {{"Authorization", "Bearer " + store_->create_api_key("test").secret}};
     const auto now = std::time(nullptr);
-    const json event = post("/api/v1/events", {{"name", "Gala"},
-                                               {"starts_at", now - 600},
-                                               {"ends_at", now + 3600},
-                                               {"status", "open"}});
+    const json event = post(
+        "/api/v1/events",
+        {{"name", "Gala"}, {"starts_at", now - 600}, {"ends_at", now + 3600}, {"status", "open"}});
     event_ = event.at("id").get<storage::Id>();
   }
   void TearDown() override {
@@ -74,7 +73,8 @@ class HttpInProcess : public ::testing::Test {
     return json::parse(r->body);
   }
   storage::Id attendee(const std::string& name) {
-    const json a = post("/api/v1/events/" + std::to_string(event_) + "/attendees", {{"name", name}});
+    const json a =
+        post("/api/v1/events/" + std::to_string(event_) + "/attendees", {{"name", name}});
     return a.at("person_id").get<storage::Id>();
   }
   httplib::Result enrol(storage::Id person, const std::string& rel) {
@@ -85,7 +85,9 @@ class HttpInProcess : public ::testing::Test {
     const json k = post("/api/v1/events/" + std::to_string(event_) + "/kiosks", {{"name", "door"}});
     return {{"Authorization", "Bearer " + k.at("token").get<std::string>()}};
   }
-  std::string checkin_path() const { return "/api/v1/events/" + std::to_string(event_) + "/checkin"; }
+  std::string checkin_path() const {
+    return "/api/v1/events/" + std::to_string(event_) + "/checkin";
+  }
 
   facecheck::testing::TempDir dir_{"facecheck-inprocess"};
   std::unique_ptr<storage::Store> store_;
@@ -107,10 +109,12 @@ TEST_F(HttpInProcess, EnrolmentAndCheckInAnswerTheDocumentedJson) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   const json enrolled = json::parse(r->body);
-  for (const char* key : {"template_id", "person", "templates", "model", "box", "quality", "photo_stored"})
+  for (const char* key :
+       {"template_id", "person", "templates", "model", "box", "quality", "photo_stored"})
     EXPECT_TRUE(enrolled.contains(key)) << key;
-  EXPECT_EQ(enrolled["person"], json({{"id", akhmed}, {"name", "Akhmed Zakayev"},
-                                      {"organisation", ""}, {"title", ""}}));
+  EXPECT_EQ(
+      enrolled["person"],
+      json({{"id", akhmed}, {"name", "Akhmed Zakayev"}, {"organisation", ""}, {"title", ""}}));
   EXPECT_EQ(enrolled["templates"], 1);
   EXPECT_EQ(enrolled["box"].size(), 4u);
   EXPECT_TRUE(enrolled["quality"]["acceptable"].get<bool>());

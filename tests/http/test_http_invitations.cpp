@@ -43,12 +43,13 @@ class HttpInvitations : public SharedServerTest<HttpInvitations> {
   // window closes 30 minutes later).
   int64_t event(const std::vector<int64_t>& attendees, int64_t ends_in = 3600,
                 const std::string& status = "open") {
-    const auto r = post_json("/api/v1/events", {{"name", "Invitations"},
-                                                {"venue", "Hall 2"},
-                                                {"starts_at", now() + std::min<int64_t>(-3600, ends_in - 3600)},
-                                                {"ends_at", now() + ends_in},
-                                                {"status", status},
-                                                {"liveness", "off"}});
+    const auto r = post_json("/api/v1/events",
+                             {{"name", "Invitations"},
+                              {"venue", "Hall 2"},
+                              {"starts_at", now() + std::min<int64_t>(-3600, ends_in - 3600)},
+                              {"ends_at", now() + ends_in},
+                              {"status", status},
+                              {"liveness", "off"}});
     EXPECT_EQ(status_of(r), 201) << (r ? r->body : "");
     const int64_t id = body_json(r).value("id", int64_t{0});
     for (int64_t p : attendees)
@@ -142,9 +143,9 @@ TEST_F(HttpInvitations, KiosksAndGuestsCannotReachTheOrganisersRoutes) {
   const int64_t e = event({ann});
   const std::string code = invite(e, ann);
   const auto kiosk = bearer(kiosk_token(e));
-  EXPECT_EQ(status_of(http_->Post(path(e, "/invitations"), kiosk, R"({"all":true})",
-                                  "application/json")),
-            403);
+  EXPECT_EQ(
+      status_of(http_->Post(path(e, "/invitations"), kiosk, R"({"all":true})", "application/json")),
+      403);
   EXPECT_EQ(status_of(http_->Get(path(e, "/invitations"), kiosk)), 403);
   EXPECT_EQ(status_of(http_->Get(path(e, "/invitations.csv"), kiosk)), 403);
   EXPECT_EQ(status_of(http_->Delete("/api/v1/invitations/" + code, kiosk)), 403);
@@ -194,8 +195,8 @@ TEST_F(HttpInvitations, FaceNeedsAcceptedConsentOfTheCurrentVersion) {
   EXPECT_EQ(error_code(early), "consent_required");
 
   EXPECT_EQ(error_code(consent(code, true, 2)), "consent_version_changed");
-  EXPECT_EQ(error_code(http_->Post("/api/v1/invitations/" + code + "/consent",
-                                   R"({"version":1})", "application/json")),
+  EXPECT_EQ(error_code(http_->Post("/api/v1/invitations/" + code + "/consent", R"({"version":1})",
+                                   "application/json")),
             "missing_field");
   auto declined = consent(code, false);
   ASSERT_EQ(status_of(declined), 200);
@@ -235,7 +236,8 @@ TEST_F(HttpInvitations, OwnFaceIsRecognisedThenDeletedAndQrStillWorks) {
   const int64_t e = event({grant});
   const std::string code = invite(e, grant);
   ASSERT_EQ(status_of(consent(code, true)), 200);
-  auto blank = selfie(code, read_bytes(data_dir() / "conformance" / "face-api" / "images" / "white.png"));
+  auto blank =
+      selfie(code, read_bytes(data_dir() / "conformance" / "face-api" / "images" / "white.png"));
   EXPECT_EQ(status_of(blank), 422);
   EXPECT_EQ(error_code(blank), "no_face");
   auto enrolled = selfie(code, lfw_photo(kGrant, 1));
@@ -244,7 +246,8 @@ TEST_F(HttpInvitations, OwnFaceIsRecognisedThenDeletedAndQrStillWorks) {
   EXPECT_TRUE(body_json(enrolled)["quality"]["acceptable"].get<bool>());
   // A second selfie replaces the first: still one template, into their own record.
   ASSERT_EQ(status_of(selfie(code, lfw_photo(kGrant, 3))), 201);
-  const json faces = body_json(http_->Get("/api/v1/people/" + std::to_string(grant) + "/faces", admin_));
+  const json faces =
+      body_json(http_->Get("/api/v1/people/" + std::to_string(grant) + "/faces", admin_));
   EXPECT_EQ(faces["faces"].size(), 1u);
   EXPECT_EQ(body_json(guest_get(code))["face"]["enrolled"], true);
 
@@ -261,8 +264,9 @@ TEST_F(HttpInvitations, OwnFaceIsRecognisedThenDeletedAndQrStillWorks) {
   const int64_t next = event({grant});
   const auto next_kiosk = bearer(kiosk_token(next));
   EXPECT_EQ(face_status(next, next_kiosk, lfw_photo(kGrant, 2)), "not_recognised");
-  EXPECT_TRUE(body_json(http_->Get("/api/v1/people/" + std::to_string(grant) + "/faces", admin_))
-                  ["faces"].empty());
+  EXPECT_TRUE(
+      body_json(http_->Get("/api/v1/people/" + std::to_string(grant) + "/faces", admin_))["faces"]
+          .empty());
 
   // The next event's QR code still checks them in, by code or by link.
   const std::string next_code = invite(next, grant);
@@ -292,8 +296,9 @@ TEST_F(HttpInvitations, RevokedAndExpiredCodesAnswerGone) {
     EXPECT_EQ(status_of(r), 410);
     EXPECT_EQ(error_code(r), "invitation_revoked");
   }
-  EXPECT_FALSE(body_json(http_->Get(path(e, "/invitations"), admin_))["invitations"][0]
-                   ["revoked_at"].is_null());
+  EXPECT_FALSE(
+      body_json(http_->Get(path(e, "/invitations"), admin_))["invitations"][0]["revoked_at"]
+          .is_null());
   // A revoked code does not block a new one.
   EXPECT_NE(invite(e, ann), code);
   EXPECT_EQ(error_code(http_->Delete("/api/v1/invitations/ivaaaaaaaaaaaaaaaaaaaaaaaa", admin_)),
@@ -303,7 +308,8 @@ TEST_F(HttpInvitations, RevokedAndExpiredCodesAnswerGone) {
   const int64_t bob = person("Bob Late");
   const int64_t past = event({bob}, -2 * 3600);
   const std::string late = invite(past, bob);
-  for (const auto& r : {guest_get(late), consent(late, true), delete_face(late), qr(past, admin_, late)}) {
+  for (const auto& r :
+       {guest_get(late), consent(late, true), delete_face(late), qr(past, admin_, late)}) {
     EXPECT_EQ(status_of(r), 410);
     EXPECT_EQ(error_code(r), "invitation_expired");
   }
@@ -341,7 +347,8 @@ TEST(HttpInvitationGuessing, UnknownCodesFromOneAddressAreRateLimited) {
   ASSERT_TRUE(server.ok()) << server.error();
   auto http = server.client();
   for (int i = 0; i < 20; ++i) {
-    auto r = http->Get("/api/v1/invitations/ivaaaaaaaaaaaaaaaaaaaaaa" + std::string(1, char('a' + i % 26)) + "a");
+    auto r = http->Get("/api/v1/invitations/ivaaaaaaaaaaaaaaaaaaaaaa" +
+                       std::string(1, char('a' + i % 26)) + "a");
     ASSERT_EQ(status_of(r), 404) << i;
   }
   auto blocked = http->Get("/api/v1/invitations/ivbbbbbbbbbbbbbbbbbbbbbbbb");

@@ -28,10 +28,12 @@ class HttpLegacy : public ::testing::Test {
     static std::once_flag event_created;
     std::call_once(event_created, [this] {
       const auto now = static_cast<int64_t>(std::time(nullptr));
-      json event = {
-          {"name", "Legacy"}, {"starts_at", now}, {"ends_at", now + 3600}, {"status", "open"},
-          // The tutorial's Mini Program cannot take a liveness challenge.
-          {"liveness", "off"}};
+      json event = {{"name", "Legacy"},
+                    {"starts_at", now},
+                    {"ends_at", now + 3600},
+                    {"status", "open"},
+                    // The tutorial's Mini Program cannot take a liveness challenge.
+                    {"liveness", "off"}};
       auto r = http_->Post("/api/v1/events", admin_, event.dump(), "application/json");
       event_ = body_json(r).value("id", 0);
     });

@@ -312,15 +312,15 @@ TEST_F(HttpLimits, HugeClaimedJpegsCostAKioskBurstLittleMemory) {
   const auto admin = bearer(server->admin_key());
   const auto now = static_cast<int64_t>(std::time(nullptr));
   auto c = server->client();
-  const json event = body_json(c->Post(
-      "/api/v1/events", admin,
-      json({{"name", "Burst"},
-            {"starts_at", now},
-            {"ends_at", now + 3600},
-            {"status", "open"},
-            {"liveness", "off"}})  // the frames must reach the decoder
-          .dump(),
-      "application/json"));
+  const json event =
+      body_json(c->Post("/api/v1/events", admin,
+                        json({{"name", "Burst"},
+                              {"starts_at", now},
+                              {"ends_at", now + 3600},
+                              {"status", "open"},
+                              {"liveness", "off"}})  // the frames must reach the decoder
+                            .dump(),
+                        "application/json"));
   const std::string path = "/api/v1/events/" + std::to_string(event["id"].get<int>());
   const std::string token =
       body_json(c->Post(path + "/kiosks", admin, R"({"name": "door"})", "application/json"))

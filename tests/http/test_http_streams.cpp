@@ -95,10 +95,11 @@ class HttpStreams : public ::testing::Test {
  protected:
   int64_t open_event() {
     const auto now = static_cast<int64_t>(std::time(nullptr));
-    const auto r = post_json(
-        "/api/v1/events",
-        {{"name", "Streams"}, {"starts_at", now}, {"ends_at", now + 3600}, {"status", "open"},
-         {"liveness", "off"}});
+    const auto r = post_json("/api/v1/events", {{"name", "Streams"},
+                                                {"starts_at", now},
+                                                {"ends_at", now + 3600},
+                                                {"status", "open"},
+                                                {"liveness", "off"}});
     return body_json(r).value("id", int64_t{0});
   }
   json kiosk(int64_t event_id) {

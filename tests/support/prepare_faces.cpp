@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
     vision::FaceEngine engine(argv[1]);
     json frames = json::array();
     for (int i = 4; i < argc; ++i) {
-      const std::string bytes = facecheck::testing::read_bytes(std::filesystem::path(argv[2]) / argv[i]);
+      const std::string bytes =
+          facecheck::testing::read_bytes(std::filesystem::path(argv[2]) / argv[i]);
       const cv::Mat photo = vision::decode_image_within(bytes, s.image_limits).pixels;
       const cv::Mat frame = vision::decode_image_within(bytes, s.frame_limits).pixels;
       const auto enrol = engine.analyze(photo, s.enrol_detector, s.enrol_quality,

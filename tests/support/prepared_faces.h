@@ -125,7 +125,8 @@ class PreparedAnalyzer : public vision::FaceAnalyzer {
   std::vector<vision::FaceBox> detect(const cv::Mat& image,
                                       const vision::DetectOptions& options) override {
     std::vector<vision::FaceBox> boxes;
-    for (const auto& f : faces_.faces(image, options.detector)) boxes.push_back(f.analysis.detection);
+    for (const auto& f : faces_.faces(image, options.detector))
+      boxes.push_back(f.analysis.detection);
     return boxes;
   }
   std::vector<vision::FaceAnalysis> analyze(const cv::Mat& image,
@@ -177,7 +178,8 @@ class PreparedAnalyzer : public vision::FaceAnalyzer {
     const cv::Point2f c(box.x + box.width / 2, box.y + box.height / 2);
     for (const auto* f : faces_.all_faces(image)) {
       const auto& b = f->analysis.detection.box;
-      const float d = static_cast<float>(cv::norm(cv::Point2f(b.x + b.width / 2, b.y + b.height / 2) - c));
+      const float d =
+          static_cast<float>(cv::norm(cv::Point2f(b.x + b.width / 2, b.y + b.height / 2) - c));
       if (!best || d < best_d) best = f, best_d = d;
     }
     if (!best) throw std::logic_error("no prepared face near this box");
