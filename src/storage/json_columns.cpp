@@ -34,8 +34,9 @@ auto decode(const std::string& text, F&& read) {
 
 json details_json(const AuditDetails& details) {
   json out = json::object();
-  for (const auto& [name, value] : details)
-    std::visit([&out, &name](const auto& v) { out[name] = v; }, value);
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+  for (const auto& entry : details)
+    std::visit([&out, &entry](const auto& v) { out[entry.first] = v; }, entry.second);
   return out;
 }
 
