@@ -18,8 +18,8 @@ cd "$root"
 # With --config, ESLint 9 resolves the config's file patterns against the
 # working directory: the repository root here.
 tools/lint/node_modules/.bin/eslint --config tools/lint/eslint.config.mjs \
-  --max-warnings 0 "$@" clients/web miniprogram e2e
-echo "lint: eslint found nothing in clients/web, miniprogram, e2e"
+  --max-warnings 0 "$@" clients/web clients/catalogue miniprogram e2e
+echo "lint: eslint found nothing in clients/web, clients/catalogue, miniprogram, e2e"
 
 # The C++: the layering of src/ (scripts/check-layers.sh), then clang-format
 # (.clang-format) over every tracked source; `clang-format -i FILE` fixes one.

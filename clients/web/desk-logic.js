@@ -7,6 +7,7 @@ import { tokenFromHash } from './kiosk-logic.js';
 import { codeFromScan, inviteUrl } from './invite-code.js';
 import { normaliseStats } from './live-stats.js';
 import { formatClock } from './format.js';
+import { errorDetail } from './i18n-codes.js';
 
 export const DESK_TOKEN_RE = /^dk_[A-Za-z0-9_-]{43}$/;
 
@@ -56,17 +57,17 @@ const STATUS_KEYS = {
 
 // An ApiError → {key, vars, fatal}. fatal: the token itself was refused,
 // so the page must ask for a new one.
-export function deskError(error) {
+export function deskError(error, lang = 'en') {
   const status = error?.status ?? 0;
   const code = String(error?.code ?? '');
   const key = ERROR_KEYS[code] || STATUS_KEYS[status]
     || (status === 400 ? 'deskErrInvalid' : 'deskErrGeneric');
-  const detail = String(error?.message || code || `HTTP ${status}`);
+  const detail = String(errorDetail(error, lang));
   return { key, vars: { detail }, fatal: key === 'deskErrUnauthorized' };
 }
 
 export function describeDeskError(error, lang) {
-  const view = deskError(error);
+  const view = deskError(error, lang);
   return { ...view, text: translate(lang, view.key, view.vars) };
 }
 

@@ -36,7 +36,7 @@ export function initScan(ctx) {
       ctx.onCheckedIn(view);
       ctx.refreshCounts();
     } catch (error) {
-      const view = deskError(error);
+      const view = deskError(error, ctx.lang());
       say('error', view.key, view.vars);
       if (view.fatal) ctx.onFatal();
     }

@@ -62,7 +62,7 @@ function showNotice(kind, key, vars = {}) {
 // Any refused request: a refused token goes back to the token form,
 // anything else is said in the notice. Returns deskError's view.
 function fail(error) {
-  const view = deskError(error);
+  const view = deskError(error, lang);
   if (view.fatal) askForToken('deskErrUnauthorized');
   else showNotice('error', view.key, view.vars);
   return view;

@@ -2,9 +2,28 @@
 // a guest, so it says what happened and what to do next. Every key starts
 // with "desk" so it cannot shadow another catalogue's; merged into
 // i18n.js's STRINGS.
+import { codeStrings } from './i18n-codes.js';
+
+// The words for server codes: from the shared catalogue (clients/catalogue).
+const CODE_STRINGS = codeStrings({
+  deskErrUnauthorized: ['errors', 'unauthorized', 'desk'],
+  deskErrEventNotOpen: ['errors', 'kiosk_event_not_open', 'desk'],
+  deskErrEventOver: ['errors', 'kiosk_event_over', 'desk'],
+  deskErrForbidden: ['errors', 'forbidden', 'desk'],
+  deskErrNotFound: ['errors', 'not_found', 'desk'],
+  deskErrInvitationNotFound: ['errors', 'invitation_not_found', 'desk'],
+  deskErrInvitationExpired: ['errors', 'invitation_expired', 'desk'],
+  deskErrInvitationRevoked: ['errors', 'invitation_revoked', 'desk'],
+  deskErrCheckinClosed: ['errors', 'checkin_closed', 'desk'],
+  deskErrCheckinNotYet: ['errors', 'checkin_not_yet_open', 'desk'],
+  deskErrRateLimited: ['errors', 'rate_limited', 'desk'],
+  deskErrBusy: ['errors', 'engines_busy', 'desk'],
+  deskErrMissingField: ['errors', 'missing_field', 'desk'],
+});
 
 export const DESK_STRINGS = {
   en: {
+    ...CODE_STRINGS.en,
     deskPageTitle: 'Desk',
     deskLangToggle: '中文',
     deskLangLabel: 'Switch to Chinese',
@@ -17,20 +36,7 @@ export const DESK_STRINGS = {
     deskTokenSubmit: 'Start',
     deskTokenInvalid: 'That is not a desk token. A desk token starts with dk_ and is shown once when the desk is created.',
     deskTokenIsKiosk: 'That is a kiosk token (kt_…). The desk needs a desk token (dk_…) from the admin page.',
-    deskErrUnauthorized: 'This desk token is not valid (it may have been revoked). Please enter a new one.',
-    deskErrEventNotOpen: 'This event is not open yet.',
-    deskErrEventOver: 'This event is over.',
-    deskErrForbidden: 'This desk is not allowed to do that.',
-    deskErrNotFound: 'Not found: the list may be out of date. Search again.',
-    deskErrInvitationNotFound: 'This QR code is not an invitation to this event. Find the guest by name.',
-    deskErrInvitationExpired: 'This invitation has expired. Find the guest by name.',
-    deskErrInvitationRevoked: 'This invitation was withdrawn. Find the guest by name.',
-    deskErrCheckinClosed: 'Check-in is closed for this event.',
-    deskErrCheckinNotYet: 'Check-in has not opened yet.',
-    deskErrRateLimited: 'Too many requests. Wait a moment and try again.',
-    deskErrBusy: 'The server is busy. Try again in a moment.',
     deskErrOffline: 'Cannot reach the server. Check the network and try again.',
-    deskErrMissingField: 'Please fill in the name.',
     deskErrInvalid: 'The server refused this input ({detail}).',
     deskErrGeneric: 'Something went wrong ({detail}).',
     deskSearchLabel: 'Find a guest',
@@ -99,6 +105,7 @@ export const DESK_STRINGS = {
     deskWalkInNext: 'Done: next guest',
   },
   zh: {
+    ...CODE_STRINGS.zh,
     deskPageTitle: '服务台',
     deskLangToggle: 'English',
     deskLangLabel: '切换到英文',
@@ -111,20 +118,7 @@ export const DESK_STRINGS = {
     deskTokenSubmit: '开始',
     deskTokenInvalid: '这不是服务台令牌。服务台令牌以 dk_ 开头，仅在创建服务台时显示一次。',
     deskTokenIsKiosk: '这是签到终端令牌（kt_…）。服务台需要管理后台生成的服务台令牌（dk_…）。',
-    deskErrUnauthorized: '服务台令牌无效（可能已被撤销），请重新输入。',
-    deskErrEventNotOpen: '本活动尚未开放。',
-    deskErrEventOver: '本活动已结束。',
-    deskErrForbidden: '此服务台无权执行该操作。',
-    deskErrNotFound: '未找到：列表可能已过期，请重新搜索。',
-    deskErrInvitationNotFound: '此二维码不是本活动的邀请。请按姓名查找来宾。',
-    deskErrInvitationExpired: '此邀请已过期。请按姓名查找来宾。',
-    deskErrInvitationRevoked: '此邀请已被撤销。请按姓名查找来宾。',
-    deskErrCheckinClosed: '本活动已停止签到。',
-    deskErrCheckinNotYet: '签到尚未开始。',
-    deskErrRateLimited: '请求过于频繁，请稍后再试。',
-    deskErrBusy: '服务器繁忙，请稍后再试。',
     deskErrOffline: '无法连接服务器。请检查网络后重试。',
-    deskErrMissingField: '请填写姓名。',
     deskErrInvalid: '服务器拒绝了此输入（{detail}）。',
     deskErrGeneric: '出错了（{detail}）。',
     deskSearchLabel: '查找来宾',

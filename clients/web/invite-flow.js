@@ -2,6 +2,7 @@
 // free of the DOM so every state can be tested. invite.js renders these.
 import { translate } from './i18n.js';
 import { formatClock } from './format.js';
+import { errorDetail } from './i18n-codes.js';
 
 // Steps (invite.html's body[data-step]):
 //   consent     pending: read the text, accept or decline
@@ -103,7 +104,7 @@ export function guestError(error, lang) {
   if (code in CODE_KEYS) [key, action] = CODE_KEYS[code];
   else if (status === 0) [key, action] = ['errOffline', 'retry'];
   else [key, action] = ['errGeneric', 'retry'];
-  const detail = error?.message || code || `HTTP ${status}`;
+  const detail = errorDetail(error, lang);
   const problems = code === 'poor_quality'
     ? problemSentences(error?.details?.quality?.problems, lang) : [];
   return { key, action, text: translate(lang, key, { detail }), problems };

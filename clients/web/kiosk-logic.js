@@ -2,6 +2,7 @@
 // can be tested without a camera. kiosk.js only renders these decisions.
 import { translate, bilingualGreeting } from './i18n.js';
 import { backoffMs } from './frame-scheduler.js';
+import { errorDetail } from './i18n-codes.js';
 
 export const WELCOME_MS = 4000;
 export const ALREADY_MS = 3000;
@@ -91,7 +92,7 @@ export function describeError(error, lang, failures = 1) {
     const key = code === 'checkin_closed' ? 'checkinClosed' : 'checkinNotYet';
     return { kind: 'closed', text: translate(lang, key), retryMs: 30000, fatal: false };
   }
-  const detail = error?.message || code || `HTTP ${status}`;
+  const detail = errorDetail(error, lang);
   return { kind: 'error', text: translate(lang, 'error', { detail }),
     retryMs: backoffMs(failures), fatal: false };
 }

@@ -105,7 +105,7 @@ test('passive: plain check-in; a liveness_failed face gets a message and scannin
   expect(m.uploads[0].opts.header['X-Liveness-Proof']).toBeUndefined()
   m.uploads[0].respond(200, answer(face('liveness_failed')))
   await flush(0)
-  expect(text(page, '#message')).toBe('未通过活体检测，请本人正对摄像头')
+  expect(text(page, '#message')).toBe('请本人看向摄像头，不要使用照片') // the shared catalogue's face_statuses.liveness_failed
   expect(page.querySelector('#retry')).toBeFalsy()
   await flush(config.checkinIntervalMs)
   expect(m.uploads).toHaveLength(2)

@@ -2,7 +2,7 @@ const config = require('../config')
 const { KIOSK_TOKEN, freshPageWorld, renderPage, text, tap, flush } = require('./helpers')
 
 const WELCOME = '欢迎, 张三 / Welcome, 张三'
-const NOT_RECOGNISED = '未识别，请到服务台 / Not recognised, please see the desk'
+const NOT_RECOGNISED = '未能识别，请到服务台办理 / Not recognised, please see the desk' // clients/catalogue
 
 const face = (status, name) => ({
   box: [10, 20, 100, 120],
@@ -109,7 +109,7 @@ test('too small: asks the guest to step closer and keeps trying', async () => {
   await open()
   m.uploads[0].respond(200, answer(face('too_small')))
   await flush(0)
-  expect(text(page, '#message')).toBe('请靠近一点 / Please step closer')
+  expect(text(page, '#message')).toBe('请靠近摄像头 / Please step closer to the camera')
   await flush(config.checkinIntervalMs)
   expect(m.uploads).toHaveLength(2)
 })

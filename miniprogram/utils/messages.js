@@ -1,8 +1,13 @@
+const { CATALOGUE, word } = require('./catalogue')
+
 // Words shown to people. The server answers in English with a stable
-// `error.code`; the Mini Program speaks Chinese, so every code we know is
-// mapped here and the server's own sentence is never shown. poor_quality's
-// sentence is built from `details.quality.problems`. README.md lists the
-// English meaning of each line.
+// `error.code`; the Mini Program speaks Chinese, so every code is looked up
+// in the shared catalogue (utils/catalogue.js, generated from
+// clients/catalogue/messages.json: edit that file and run
+// `node clients/catalogue/build.mjs`, never utils/catalogue.js) and the
+// server's own sentence is never shown. poor_quality's sentence is built
+// from `details.quality.problems`. The words that are not API codes (network,
+// camera, the guest's pages) stay here. README.md lists the English meaning.
 
 const NETWORK = '网络连接失败，请重试'
 const TIMEOUT = '请求超时，请重试'
@@ -12,33 +17,16 @@ const INVALID_CODE = '邀请码无效，请检查二维码或链接是否完整'
 // The check-in kiosk waiting for a face (bilingual, like its other prompts).
 const SCANNING = '请正对摄像头 / Please look at the camera'
 
-// By error.code, for codes whose meaning does not depend on the route.
-const BY_CODE = {
-  no_face: '未检测到人脸，请正对摄像头重新拍照',
-  several_faces: '检测到多张人脸，请确保画面中只有您一人',
-  possible_duplicate: '您可能已经注册过，请到服务台确认',
-  checkin_closed: '本活动当前不在签到时间内',
-  checkin_not_yet_open: '签到尚未开始',
-  event_closed: '本活动已结束，无法注册',
-  self_register_disabled: '本活动未开放现场注册，请到服务台',
-  missing_field: '请填写姓名',
-  missing_image: '照片未上传成功，请重试',
-  image_too_large: '照片太大，请重新拍照',
-  payload_too_large: '照片太大，请重新拍照',
-  // the guest's routes
-  invitation_not_found: '未找到这份邀请，请检查二维码，或联系主办方',
-  invitation_expired: '这份邀请已过期（活动签到时间已结束）',
-  invitation_revoked: '这份邀请已被主办方撤销，如有疑问请联系主办方',
-  consent_required: '请先同意使用人脸信息，再上传自拍照',
-  consent_version_changed: '同意书内容已更新，请重新阅读后再选择',
-  rate_limited: '请求过于频繁，请稍候再试',
-  // active liveness (the check-in page handles these itself; here for any
-  // other page that meets them)
-  liveness_required: '本活动需要先完成动作验证，请重新验证',
-  liveness_proof_invalid: '动作验证已失效，请重新验证',
-  liveness_locked: '验证失败次数过多，请稍候约 30 秒再试，或到服务台签到',
-  challenge_not_found: '动作验证已失效，请重新验证'
+// By error.code: the general wording of the shared catalogue
+// (utils/catalogue.js, generated from clients/catalogue/messages.json; the
+// web pages read the same file's ES module copy). Kept in the shape the
+// pages knew: code → sentence.
+function byGroup (group, lang, audience) {
+  const out = {}
+  Object.keys(CATALOGUE[group]).forEach((code) => { out[code] = word(group, code, lang || 'zh', audience) })
+  return out
 }
+const BY_CODE = byGroup('errors')
 
 // By HTTP status, when the code is unknown to this client.
 const BY_STATUS = {
@@ -55,15 +43,7 @@ const BY_STATUS = {
 }
 
 // What to do about each photo problem the server's quality check reports.
-const PROBLEMS = {
-  too_small: '脸离镜头太远，请靠近一点',
-  out_of_frame: '脸没有完整地在画面里，请让整张脸都在画面内',
-  blurry: '照片模糊，请拿稳手机并擦干净镜头',
-  too_dark: '光线太暗，请到明亮处或面向窗户',
-  too_bright: '光线太强，请避开直射的灯光或阳光',
-  turned_away: '脸没有正对镜头，请直视镜头',
-  tilted: '头部歪斜，请保持头部端正'
-}
+const PROBLEMS = byGroup('quality_problems')
 
 // The problems' sentences, known codes only, each once.
 function qualityReasons(details) {
@@ -74,7 +54,7 @@ function qualityReasons(details) {
 
 function poorQuality(details) {
   const reasons = qualityReasons(details)
-  return '照片质量不合格：' + (reasons.length ? reasons.join('；') : '请在光线充足处正对摄像头')
+  return BY_CODE.poor_quality + (reasons.length ? reasons.join('；') : '请在光线充足处正对摄像头')
 }
 
 // One sentence for any error thrown by utils/api.js (or anything else).
@@ -87,7 +67,6 @@ function describe(err) {
   if (err.kind === 'http') {
     if (err.code === 'poor_quality') return poorQuality(err.details)
     if (BY_CODE[err.code]) return BY_CODE[err.code]
-    if (SETUP_REASONS[err.code]) return SETUP_REASONS[err.code]
     if (BY_STATUS[err.status]) return BY_STATUS[err.status]
     return SERVER
   }
@@ -99,9 +78,9 @@ function describe(err) {
 // the kiosk routes, and a device that has no token yet.
 const SETUP_REASONS = {
   no_token: '本设备尚未设置 kiosk token，请扫描或输入管理员提供的 token',
-  unauthorized: 'kiosk token 无效或已被撤销，请向管理员索取新的 token',
-  kiosk_event_not_open: '此 token 所属的活动尚未开放，请管理员开放活动后再试',
-  kiosk_event_over: '此 token 所属的活动已结束或签到时间已过，请联系管理员'
+  unauthorized: BY_CODE.unauthorized,
+  kiosk_event_not_open: BY_CODE.kiosk_event_not_open,
+  kiosk_event_over: BY_CODE.kiosk_event_over
 }
 const BAD_TOKEN = '这不是有效的 kiosk token（应以 kt_ 开头），请重新扫描或输入'
 
@@ -141,38 +120,45 @@ const GUEST = {
 // Left and right are the guest's own: the front camera's preview is a
 // mirror, so the guest's left is also the screen's left.
 const LIVENESS = {
-  actions: {
-    turn_left: '请向左转头',
-    turn_right: '请向右转头',
-    nod: '请点头',
-    blink: '请眨眼'
-  },
+  actions: byGroup('challenge_actions'),
   follow: '请按提示做动作', // an action this client does not know yet
   progress: (done, of, seconds) => `已完成 ${done}/${of}` + (seconds > 0 ? `，剩余 ${seconds} 秒` : ''),
   // why a frame did not count: only the ones the guest can do something about
   hints: {
-    no_face: '未检测到人脸，请正对摄像头',
-    not_frontal: '请先正对摄像头，再按提示做动作'
+    no_face: word('challenge_reasons', 'no_face', 'zh'),
+    not_frontal: word('challenge_reasons', 'not_frontal', 'zh')
   },
   // why a challenge failed
   failed: {
-    repeated_frame: '检测到重复画面，请本人正对摄像头重新验证',
-    face_changed: '验证过程中人脸发生了变化，请本人重新验证',
-    too_many_frames: '验证未完成，请按提示重新做动作',
-    expired: '验证超时，请按提示重新做动作'
+    repeated_frame: word('challenge_reasons', 'repeated_frame', 'zh'),
+    face_changed: word('challenge_reasons', 'face_changed', 'zh'),
+    too_many_frames: word('challenge_reasons', 'too_many_frames', 'zh'),
+    expired: word('challenge_reasons', 'expired', 'zh')
   },
   failedOther: '动作验证未通过，请重新验证',
   retrying: '马上重新开始验证…',
   passed: '验证通过，请保持正对摄像头',
   // check-in answers at a liveness event
-  livenessFailed: '未通过活体检测，请本人正对摄像头',
-  mismatch: '与完成动作验证的不是同一人，请本人重新验证',
+  livenessFailed: word('face_statuses', 'liveness_failed', 'zh'),
+  mismatch: word('face_statuses', 'liveness_mismatch', 'zh'),
   restart: BY_CODE.liveness_proof_invalid,
   locked: BY_CODE.liveness_locked
 }
 
+// The kiosk's answers per face, in both languages like its other prompts
+// (already_checked_in: the name goes on its own line).
+function bilingual (group, code, audience) {
+  return `${word(group, code, 'zh', audience)} / ${word(group, code, 'en', audience)}`
+}
+const FACE_STATUS = {
+  already_checked_in: bilingual('face_statuses', 'already_checked_in', 'short'),
+  not_recognised: bilingual('face_statuses', 'not_recognised'),
+  too_small: bilingual('face_statuses', 'too_small')
+}
+
 module.exports = {
   describe,
+  FACE_STATUS,
   LIVENESS,
   poorQuality,
   qualityReasons,

@@ -63,15 +63,20 @@ test('only a refused token sends the staff back to the token form', () => {
   assert.equal(deskError(new ApiError(0, 'network', 'x')).fatal, false);
 });
 
-test('unknown codes fall back by status, with the server message as detail', () => {
+test('unknown codes fall back by status, with the server message as detail in English only', () => {
   assert.equal(deskError(new ApiError(404, 'http_404', 'Not Found')).key, 'deskErrNotFound');
   assert.equal(deskError(new ApiError(410, 'gone', 'Gone')).key, 'deskErrInvitationExpired');
   assert.equal(deskError(new ApiError(503, 'busy', 'later')).key, 'deskErrBusy');
   const invalid = describeDeskError(new ApiError(400, 'invalid_parameter', 'search is too long'), 'en');
   assert.equal(invalid.key, 'deskErrInvalid');
   assert.equal(invalid.text, 'The server refused this input (search is too long).');
+  assert.equal(describeDeskError(new ApiError(500, 'internal', 'boom'), 'en').text, 'Something went wrong (boom).');
+  // Chinese never shows the server's English sentence: the code's words from
+  // the shared catalogue, else the bare code.
   const other = describeDeskError(new ApiError(500, 'internal', 'boom'), 'zh');
-  assert.equal(other.text, '出错了（boom）。');
+  assert.equal(other.text, '出错了（internal）。');
+  assert.equal(describeDeskError(new ApiError(400, 'invalid_parameter', 'search is too long'), 'zh').text,
+    '服务器拒绝了此输入（请求有误，请重试）。');
   assert.equal(describeDeskError(new TypeError('x'), 'en').key, 'deskErrOffline', 'no status: treated as offline');
 });
 

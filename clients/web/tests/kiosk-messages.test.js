@@ -100,6 +100,9 @@ test('errors: offline retries with back-off, auth is fatal, busy and closed retr
   const other = describeError(new ApiError(415, 'unsupported_media_type', 'Unsupported image format'), 'en');
   assert.equal(other.kind, 'error');
   assert.equal(other.text, 'Something went wrong (Unsupported image format). Retrying…');
+  // In Chinese, the code's words from the shared catalogue, not the server's English.
+  assert.equal(describeError(new ApiError(415, 'unsupported_media_type', 'Unsupported image format'), 'zh').text,
+    '出错了（照片格式不支持，请重新拍照），正在重试…');
 });
 
 test('someone just welcomed is not told "already checked in" while still in frame', () => {

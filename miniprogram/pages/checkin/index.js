@@ -19,7 +19,7 @@ const invite = require('../../utils/invite')
 const { takePhoto } = require('../../utils/camera')
 const { createPoller } = require('../../utils/poller')
 const { createChallenge, HOLD_MS } = require('../../utils/challenge')
-const { describe, INVALID_CODE, LIVENESS, SCANNING } = require('../../utils/messages')
+const { describe, FACE_STATUS, INVALID_CODE, LIVENESS, SCANNING } = require('../../utils/messages')
 
 const CAMERA_RETRIES = 3
 
@@ -157,7 +157,7 @@ Component({
 
     welcome(status, name) {
       if (status === 'already_checked_in') {
-        this.setData({ state: 'done', tone: 'ok', message: '已签到 / Already checked in', detail: name })
+        this.setData({ state: 'done', tone: 'ok', message: FACE_STATUS.already_checked_in, detail: name })
       } else {
         this.setData({ state: 'done', tone: 'ok', message: `欢迎, ${name} / Welcome, ${name}`, detail: '' })
       }
@@ -176,7 +176,7 @@ Component({
           this.welcome(face.status, name)
           return false
         case 'too_small':
-          this.setData({ message: '请靠近一点 / Please step closer', detail: '', tone: '' })
+          this.setData({ message: FACE_STATUS.too_small, detail: '', tone: '' })
           return true
         case 'liveness_failed': // passive: looked like a photo or a screen
           this.setData({ tone: 'warn', message: LIVENESS.livenessFailed, detail: '' })
@@ -186,7 +186,7 @@ Component({
           return true
         default: // not_recognised
           this.misses += 1
-          this.setData({ tone: 'warn', message: '未识别，请到服务台 / Not recognised, please see the desk' })
+          this.setData({ tone: 'warn', message: FACE_STATUS.not_recognised })
           if (this.misses < config.notRecognisedLimit) {
             this.setData({ detail: '正在重试… / Trying again…' })
             return true
