@@ -229,12 +229,11 @@ CheckinOutcome CheckinService::check_in(storage::Id event_id, std::optional<stor
       const ModelMatch candidate{models[m], found[0], policies[m].value};
       if (!best || candidate.ratio() < best->ratio()) best = candidate;
     }
-    if (best) r.distance = best->match.distance;
     if (!best || best->ratio() >= 1.f) {
       r.status = FaceStatus::kNotRecognised;
+      if (best) r.distance = best->match.distance;  // the near miss (admins see it)
       continue;
     }
-    r.distance.reset();  // told only with the outcome of a match
     if (passive && frame_face.live_score < vision::kDefaultLiveThreshold) {
       r.status = FaceStatus::kLivenessFailed;
       r.live_score = frame_face.live_score;

@@ -66,10 +66,10 @@ void self_register(Context& ctx, const httplib::Request& req, httplib::Response&
               })));
   } catch (const checkin::DomainError& e) {
     // Who the look-alike is, but not how close: a kiosk cannot tune a photo.
-    if (const auto* like = std::get_if<checkin::LooksLike>(&e.details); like && !caller.is_admin())
-      throw HttpError(wire_error(e).status, "possible_duplicate", wire_error(e).message,
-                      {{"person_id", like->person_id}});
-    throw;
+    const auto* like = std::get_if<checkin::LooksLike>(&e.details);
+    if (!like || caller.is_admin()) throw;
+    const WireError wire = wire_error(e);
+    throw HttpError(wire.status, wire.code, wire.message, {{"person_id", like->person_id}});
   }
 }
 

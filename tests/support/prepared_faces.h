@@ -133,9 +133,9 @@ class PreparedAnalyzer : public vision::FaceAnalyzer {
                                             const vision::DetectOptions& options,
                                             const vision::QualityThresholds&,
                                             const vision::EmbedOptions& embed) override {
+    require_model(embed);  // also for a frame without a face
     std::vector<vision::FaceAnalysis> out;
     for (const auto& f : faces_.faces(image, options.detector)) {
-      require_model(embed);
       out.push_back(f.analysis);
       out.back().model = model_id();
     }
