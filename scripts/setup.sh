@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libopencv-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libsodium-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   prometheus-cpp-dev nodejs npm
+  # Approximate search of large galleries (src/gallery/hnsw_index.cpp).
+  libhnswlib-dev
   # OpenBLAS as the system BLAS (what OpenCV loads), as on many servers: it
   # starts threads before main, which the shutdown tests must survive.
   libopenblas0-pthread

@@ -35,7 +35,7 @@ CheckinService::CheckinService(storage::Store& store, EnginePool& engines, Check
       engines_(engines),
       settings_(std::move(settings)),
       clock_(clock ? std::move(clock) : [] { return storage::Timestamp(std::time(nullptr)); }),
-      galleries_(store),
+      galleries_(store, settings_.galleries),
       challenges_(engines, settings_.challenge) {}
 
 vision::DecodedImage CheckinService::decode(std::string_view image,
@@ -321,20 +321,19 @@ storage::Scrub CheckinService::delete_template(storage::Id template_id) {
 
 bool CheckinService::add_attendee(storage::Id event_id, storage::Id person_id) {
   const bool added = store_.add_attendee(event_id, person_id);
-  galleries_.attendance_changed(event_id);
+  galleries_.attendee_added(event_id, person_id);
   return added;
 }
 
 storage::Person CheckinService::create_attendee(storage::Id event_id,
                                                 const storage::Person& person) {
-  storage::Person created = store_.create_attendee(event_id, person);
-  galleries_.attendance_changed(event_id);
-  return created;
+  // A new person has no face template yet: no gallery changes.
+  return store_.create_attendee(event_id, person);
 }
 
 void CheckinService::remove_attendee(storage::Id event_id, storage::Id person_id) {
   store_.remove_attendee(event_id, person_id);
-  galleries_.attendance_changed(event_id);
+  galleries_.attendee_removed(event_id, person_id);
 }
 
 void CheckinService::delete_event(storage::Id event_id) {

@@ -68,6 +68,7 @@ struct CheckinSettings {
   vision::ImageLimits image_limits = vision::ImageLimits::with_budget(vision::kPhotoPixels);
   vision::ImageLimits frame_limits = vision::ImageLimits::with_budget(vision::kFramePixels);
   ChallengeSettings challenge;  // active liveness (liveness_challenge.h)
+  GalleriesConfig galleries;    // approximate search for large galleries (galleries.h)
 };
 
 struct EnrolRequest {
@@ -119,6 +120,9 @@ class CheckinService {
   // The galleries drop every template of the person now (they were or are
   // about to be deleted by another path: retention).
   void forget_faces(storage::Id person_id) { galleries_.person_deleted(person_id); }
+  // Snapshots of the large galleries' indexes, so a restart loads them
+  // instead of building (called at shutdown).
+  void save_gallery_indexes() { galleries_.save_indexes(); }
   // Runs `delete_faces` (a store write that deletes every template of the
   // person) so that they stop matching at once, like delete_person.
   template <typename F>

@@ -2,12 +2,20 @@
 // templates of its attendees, a gallery per recognition model) and one of
 // everybody (to catch a face enrolled twice under two names).
 //
-// The database stays the source of truth. An event's gallery is loaded on
-// first use and dropped whenever its attendance or templates change, so the
-// next search reloads it; deleting a person removes them from every loaded
-// gallery at once, so they can no longer match even before a reload.
+// The database stays the source of truth. A gallery is loaded on first use
+// and then kept in step with every change made through this process: a new
+// template goes into everybody's set and those of the events its person
+// attends, an attendee added or removed goes in or out of the event's set,
+// and deleting a person removes them from every loaded set at once, so they
+// can no longer match even before the database commits. An import reloads
+// the event's set.
+//
+// A set of many templates is given an HNSW index when loaded (see
+// gallery::GalleryOptions); with a snapshot folder, the index's graph is
+// kept there so a restart does not rebuild it.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,9 +25,15 @@
 
 namespace facecheck::checkin {
 
+struct GalleriesConfig {
+  gallery::GalleryOptions gallery;
+  std::filesystem::path snapshot_dir;  // empty: indexes are built, never saved
+  unsigned index_threads = 1;          // threads that build an index
+};
+
 class Galleries {
  public:
-  explicit Galleries(storage::Store& store);
+  explicit Galleries(storage::Store& store, GalleriesConfig config = {});
 
   // The gallery of an event's attendees (loaded now if needed).
   std::shared_ptr<const gallery::GallerySet> event(storage::Id event_id);
@@ -29,14 +43,22 @@ class Galleries {
   void template_added(const storage::FaceTemplate& tmpl);
   void template_deleted(storage::Id template_id);
   void person_deleted(storage::Id person_id);
+  void attendee_added(storage::Id event_id, storage::Id person_id);
+  void attendee_removed(storage::Id event_id, storage::Id person_id);
+  // Many attendees at once (an import): the event's set is reloaded.
   void attendance_changed(storage::Id event_id);
   void event_deleted(storage::Id event_id) { attendance_changed(event_id); }
+
+  // Writes the snapshot of every loaded, indexed set (at shutdown).
+  void save_indexes();
 
  private:
   std::shared_ptr<gallery::GallerySet> load_event(storage::Id event_id);
   std::shared_ptr<gallery::GallerySet> load_everyone();
+  void prepare(gallery::GallerySet& set, const std::string& name);
 
   storage::Store& store_;
+  GalleriesConfig config_;
   std::mutex mutex_;
   std::map<storage::Id, std::shared_ptr<gallery::GallerySet>> events_;
   std::shared_ptr<gallery::GallerySet> everyone_;

@@ -51,6 +51,9 @@ checkin::CheckinSettings checkin_settings(const ServeConfig& c) {
   if (c.threshold) s.match_threshold = static_cast<float>(*c.threshold);
   if (!c.model.empty()) s.model = vision::recognizer_model(c.model).id;
   s.store_photos = c.store_photos;
+  s.galleries.gallery.index_from = c.index_from == 0 ? SIZE_MAX : static_cast<size_t>(c.index_from);
+  s.galleries.snapshot_dir = fs::path(c.data_dir) / "index";
+  s.galleries.index_threads = static_cast<unsigned>(c.index_threads ? c.index_threads : c.workers);
   for (vision::ImageLimits* limits : {&s.image_limits, &s.frame_limits}) {
     limits->max_pixels = c.max_pixels;
     limits->max_bytes = static_cast<size_t>(c.max_body_mb * 1024 * 1024);
@@ -174,6 +177,11 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   signals.join();
   server.stop();
   retention.stop();
+  try {
+    service.save_gallery_indexes();
+  } catch (const std::exception& e) {  // the next start rebuilds them
+    spdlog::warn("gallery index snapshots not saved: {}", e.what());
+  }
   spdlog::info("stopped");
   if (!ok) throw CommandError("the server stopped with an error", 1);
 }

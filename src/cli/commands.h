@@ -15,6 +15,7 @@ void add_eval_pairs_command(CLI::App& app);
 void add_eval_identify_command(CLI::App& app);
 void add_eval_detect_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_bench_search_command(CLI::App& app);  // approximate gallery search
 void add_liveness_commands(CLI::App& app);  // liveness, eval-liveness
 void add_track_command(CLI::App& app);
 void add_serve_command(CLI::App& app);  // serve

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   facecheck::cli::add_eval_identify_command(app);
   facecheck::cli::add_eval_detect_command(app);
   facecheck::cli::add_bench_command(app);
+  facecheck::cli::add_bench_search_command(app);
   facecheck::cli::add_liveness_commands(app);
   facecheck::cli::add_track_command(app);
   facecheck::cli::add_serve_command(app);

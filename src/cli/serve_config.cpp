@@ -131,6 +131,12 @@ const Setting kSettings[] = {
      }},
     {"web_root", "DIR", "Folder of the web clients served at / (default: clients/web)",
      [](ServeConfig& c, const std::string& v) { c.web_root = v; }},
+    {"index_from", "N",
+     "Galleries of at least N face templates are searched through an approximate index, "
+     "its graph kept in DIR/index (0: always exact); default 20000 (docs/performance.md)",
+     [](ServeConfig& c, const std::string& v) { c.index_from = to_int(v, 0, INT64_MAX); }},
+    {"index_threads", "N", "Threads that build a gallery's index (default: workers)",
+     [](ServeConfig& c, const std::string& v) { c.index_threads = int(to_int(v, 1, 256)); }},
     {"log_level", "LEVEL", "trace, debug, info, warn, error or off; default info",
      [](ServeConfig& c, const std::string& v) { c.log_level = v; }},
 };

@@ -38,6 +38,8 @@ struct ServeConfig {
   std::string public_url;                   // origin of invitation links; empty: the request's Host
   std::string web_root;  // empty: found next to the executable or in ./clients/web
   std::string log_level = "info";
+  int64_t index_from = 20000;  // templates from which a gallery gets an HNSW index; 0: never
+  int index_threads = 0;       // threads building an index; 0: as many as workers
 };
 
 // Registers every setting as an option (with its FACECHECK_* variable) on

@@ -7,44 +7,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "gallery/vector_math.h"
+
 namespace facecheck::gallery {
 namespace {
+
+using detail::dot;
 
 // Up to this k the running top list is a short sorted array; beyond it a
 // per-person hash map is cheaper than scanning the list for every row.
 constexpr size_t kFewPeople = 32;
-
-// GCC/Clang vector extension: four floats, lowered to SSE2 on any x86-64 and
-// to NEON on ARM, with no -march flag. A plain `sum += a[i] * b[i]` loop is
-// never vectorized (reordering a float sum needs -ffast-math); a 16-lane
-// accumulator array vectorized at -O3 but kept its accumulators on the stack
-// at -O2 (3x slower). This form gives the same register-only code at both.
-using Lanes = float __attribute__((vector_size(16)));
-
-inline Lanes load(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);  // unaligned load; rows are only 4-byte aligned
-  return v;
-}
-
-// Four independent accumulators hide the latency of the adds; 128 and 512
-// (the dimensions in use) are multiples of 16, and any tail is summed plainly.
-inline float dot(const float* a, const float* b, size_t dim) {
-  Lanes s0{}, s1{}, s2{}, s3{};
-  const size_t blocks = dim / 16;
-  for (size_t k = 0; k < blocks; ++k) {
-    const float* pa = a + 16 * k;
-    const float* pb = b + 16 * k;
-    s0 += load(pa) * load(pb);
-    s1 += load(pa + 4) * load(pb + 4);
-    s2 += load(pa + 8) * load(pb + 8);
-    s3 += load(pa + 12) * load(pb + 12);
-  }
-  const Lanes s = (s0 + s1) + (s2 + s3);
-  float sum = (s[0] + s[1]) + (s[2] + s[3]);
-  for (size_t j = 16 * blocks; j < dim; ++j) sum += a[j] * b[j];
-  return sum;
-}
 
 // The scan shared by both top-k strategies: |q|² + |x|² − 2 q·x per row.
 // Squared distances order like distances, so the square root is taken only
@@ -69,9 +41,12 @@ void scan_rows(const float* query, float query_norm2, const float* rows, const f
 
 }  // namespace
 
-Gallery::Gallery(size_t dimension, vision::ScoreMetric metric) : dim_(dimension), metric_(metric) {
+Gallery::Gallery(size_t dimension, vision::ScoreMetric metric, GalleryOptions options)
+    : dim_(dimension), metric_(metric), options_(options) {
   if (dimension == 0) throw std::invalid_argument("gallery dimension must be positive");
 }
+
+Gallery::~Gallery() = default;
 
 vision::Embedding Gallery::prepared(const vision::Embedding& e, const char* what) const {
   if (e.size() != dim_)
@@ -111,8 +86,10 @@ void Gallery::add(int64_t person_id, int64_t template_id, const vision::Embeddin
     }
     std::copy(e.begin(), e.end(), rows_.begin() + static_cast<std::ptrdiff_t>(row * dim_));
     norms2_[row] = norm2;
+    if (index_) index_->add(template_id, e.data());
     return;
   }
+  if (index_) index_->add(template_id, e.data());
   row_of_template_.emplace(template_id, person_ids_.size());
   ++templates_of_person_[person_id];
   rows_.insert(rows_.end(), e.begin(), e.end());
@@ -125,6 +102,7 @@ void Gallery::add(int64_t person_id, int64_t template_id, const vision::Embeddin
 // meaning, so nothing else has to move.
 void Gallery::erase_row(size_t row) {
   const size_t last = person_ids_.size() - 1;
+  if (index_) index_->remove(template_ids_[row]);
   row_of_template_.erase(template_ids_[row]);
   if (const auto it = templates_of_person_.find(person_ids_[row]); --it->second == 0) {
     templates_of_person_.erase(it);
@@ -230,21 +208,108 @@ std::vector<Gallery::Candidate> Gallery::top_many(const float* query, float quer
   return all;
 }
 
-std::vector<Match> Gallery::search(const vision::Embedding& input, size_t k) const {
+// The index proposes templates; each is scored with the scan's own formula
+// (so a match has the same distance either way) and the best of each person
+// kept. The proposals are few (search_candidates), so a flat list suffices.
+std::vector<Gallery::Candidate> Gallery::top_indexed(const float* query, float query_norm2,
+                                                     size_t k) const {
+  const size_t wanted = std::max(options_.index.search_candidates, 4 * k);
+  std::vector<Candidate> best;
+  for (const int64_t template_id : index_->nearest(query, wanted)) {
+    const auto it = row_of_template_.find(template_id);
+    if (it == row_of_template_.end()) continue;  // cannot happen: both change under one lock
+    const size_t row = it->second;
+    const float d2 =
+        (query_norm2 + norms2_[row]) - 2.f * dot(query, rows_.data() + row * dim_, dim_);
+    const auto same = std::find_if(best.begin(), best.end(), [&](const Candidate& c) {
+      return person_ids_[c.row] == person_ids_[row];
+    });
+    if (same == best.end()) {
+      best.push_back({d2, row});
+    } else if (d2 < same->dist2) {
+      *same = {d2, row};
+    }
+  }
+  std::sort(best.begin(), best.end(), [](const Candidate& a, const Candidate& b) {
+    return a.dist2 < b.dist2 || (a.dist2 == b.dist2 && a.row < b.row);
+  });
+  if (best.size() > k) best.resize(k);
+  return best;
+}
+
+std::vector<Match> Gallery::search_with(const vision::Embedding& input, size_t k,
+                                        bool use_index) const {
   const vision::Embedding query = prepared(input, "query");
   if (k == 0) return {};
   // Computed with the same dot() as the stored norms, so a query identical
   // to a template cancels to exactly 0 instead of a small rounding residue.
   const float query_norm2 = dot(query.data(), query.data(), dim_);
   std::shared_lock lock(mutex_);
-  const auto top = k <= kFewPeople ? top_few(query.data(), query_norm2, k)
-                                   : top_many(query.data(), query_norm2, k);
+  std::vector<Candidate> top;
+  if (use_index && index_ && k <= kFewPeople) {
+    top = top_indexed(query.data(), query_norm2, k);
+  } else if (k <= kFewPeople) {
+    top = top_few(query.data(), query_norm2, k);
+  } else {
+    top = top_many(query.data(), query_norm2, k);
+  }
   std::vector<Match> matches;
   matches.reserve(top.size());
   for (const Candidate& c : top) {
     matches.push_back({person_ids_[c.row], template_ids_[c.row], distance_of(c.dist2)});
   }
   return matches;
+}
+
+std::vector<Match> Gallery::search(const vision::Embedding& query, size_t k) const {
+  return search_with(query, k, true);
+}
+
+std::vector<Match> Gallery::search_exact(const vision::Embedding& query, size_t k) const {
+  return search_with(query, k, false);
+}
+
+bool Gallery::indexed() const {
+  std::shared_lock lock(mutex_);
+  return index_ != nullptr;
+}
+
+void Gallery::build_index(unsigned threads, const std::function<void(size_t, size_t)>& progress) {
+  std::unique_lock lock(mutex_);
+  auto index = std::make_unique<HnswIndex>(dim_, options_.index, person_ids_.size());
+  index->add_all(template_ids_.data(), rows_.data(), template_ids_.size(), threads, progress);
+  index_ = std::move(index);
+}
+
+void Gallery::load_index(const std::filesystem::path& file) {
+  std::unique_lock lock(mutex_);
+  auto index = HnswIndex::load(file, dim_, options_.index, [&](int64_t template_id) {
+    const auto it = row_of_template_.find(template_id);
+    return it == row_of_template_.end() ? nullptr : rows_.data() + it->second * dim_;
+  });
+  for (size_t row = 0; row < template_ids_.size(); ++row) {  // enrolled since the snapshot
+    if (!index->contains(template_ids_[row]))
+      index->add(template_ids_[row], rows_.data() + row * dim_);
+  }
+  index_ = std::move(index);
+}
+
+void Gallery::save_index(const std::filesystem::path& file) const {
+  std::shared_lock lock(mutex_);
+  if (!index_) throw std::logic_error("the gallery has no index to save");
+  index_->save(file);
+}
+
+size_t Gallery::index_waypoints() const {
+  std::shared_lock lock(mutex_);
+  return index_ ? index_->removed() : 0;
+}
+
+void Gallery::set_search_candidates(size_t n) {
+  if (n == 0) throw std::invalid_argument("a search needs at least one candidate");
+  std::unique_lock lock(mutex_);
+  options_.index.search_candidates = n;
+  if (index_) index_->set_search_candidates(n);
 }
 
 }  // namespace facecheck::gallery

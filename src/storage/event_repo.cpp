@@ -191,6 +191,17 @@ void Store::remove_attendee(Id event_id, Id person_id) {
   });
 }
 
+std::vector<Id> Store::list_attended_events(Id person_id) const {
+  return read(*pool_, [&](Database& db) {
+    Statement stmt =
+        db.prepare("SELECT event_id FROM event_attendees WHERE person_id = ? ORDER BY event_id");
+    stmt.bind(1, person_id);
+    std::vector<Id> ids;
+    while (stmt.step()) ids.push_back(stmt.int64(0));
+    return ids;
+  });
+}
+
 std::vector<Attendee> Store::list_attendees(Id event_id) const {
   return read(*pool_, [&](Database& db) {
     require_row(db, "events", event_id, "event");
