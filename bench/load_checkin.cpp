@@ -25,10 +25,13 @@
 
 #include "checkin/checkin_service.h"
 #include "checkin/engine_pool.h"
+#include "cli/percentile.h"
 #include "http/acceptance_support.h"
 #include "vision/image_decoder.h"
 
 namespace {
+
+using facecheck::cli::percentile;
 
 using namespace facecheck::acceptance;
 using Clock = std::chrono::steady_clock;
@@ -80,13 +83,6 @@ json& must(const Reply& r, int status, const std::string& what) {
   if (r.status != status)
     throw std::runtime_error(what + ": HTTP " + std::to_string(r.status) + " " + r.body);
   return r.data();
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1,
-                    static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
 }
 
 double ms_since(Clock::time_point t) {

@@ -25,6 +25,9 @@ void Galleries::prepare(gallery::GallerySet& set, const std::string& name) {
                    r.templates, r.seconds,
                    r.why_built.empty() ? "" : "; snapshot not used: ", r.why_built);
     }
+    if (!r.save_error.empty())
+      spdlog::warn("gallery {} ({}): index snapshot not saved, the next start rebuilds it: {}",
+                   name, r.model, r.save_error);
   }
 }
 

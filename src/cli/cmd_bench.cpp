@@ -17,6 +17,7 @@
 
 #include "checkin/checkin_service.h"
 #include "cli/commands.h"
+#include "cli/percentile.h"
 #include "cli/worker_pool.h"
 #include "vision/image_decoder.h"
 #include "vision/recognizer_model.h"
@@ -45,12 +46,6 @@ struct Samples {
     for (const auto& [stage, value] : one) ms[stage].push_back(value);
   }
 };
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
 
 // Every JPEG under `dir`, in a stable order, at most `count` of them.
 std::vector<fs::path> pick_images(const std::string& dir, int count) {

@@ -88,7 +88,7 @@ std::vector<IndexReport> GallerySet::prepare_indexes(const std::filesystem::path
   for (auto& [model, g] : by_model_) {
     if (g->size() < options_.index_from || g->indexed()) continue;
     const auto started = std::chrono::steady_clock::now();
-    IndexReport report{model, g->size(), IndexReport::Source::kSnapshot, 0, ""};
+    IndexReport report{model, g->size(), IndexReport::Source::kSnapshot, 0, "", ""};
     const auto file = dir.empty() ? std::filesystem::path() : snapshot_file(dir, name, model);
     if (!file.empty()) {
       try {
@@ -102,9 +102,15 @@ std::vector<IndexReport> GallerySet::prepare_indexes(const std::filesystem::path
     if (file.empty() || !report.why_built.empty()) {
       report.source = IndexReport::Source::kBuilt;
       g->build_index(threads);
+      // A snapshot only saves the next start a build: failing to write one
+      // (disk full, folder not writable) must not fail this load.
       if (!file.empty()) {
-        ensure_folder(dir);
-        g->save_index(file);
+        try {
+          ensure_folder(dir);
+          g->save_index(file);
+        } catch (const std::exception& e) {
+          report.save_error = e.what();
+        }
       }
     }
     report.seconds =

@@ -26,7 +26,8 @@ struct IndexReport {
   size_t templates = 0;
   Source source = Source::kBuilt;
   double seconds = 0;
-  std::string why_built;  // why a snapshot was not used; empty when none was looked for
+  std::string why_built;   // why a snapshot was not used; empty when none was looked for
+  std::string save_error;  // why the new snapshot could not be written; the index still works
 };
 
 class GallerySet {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -198,25 +199,32 @@ size_t HnswIndex::removed() const { return graph_->hnsw->num_deleted_; }
 void HnswIndex::save(const std::filesystem::path& file) const {
   auto& h = *graph_->hnsw;  // saveIndex is not const, but only reads
   const std::filesystem::path tmp = file.string() + ".tmp";
-  h.saveIndex(tmp.string());
-  {
-    const int fd = ::open(tmp.c_str(), O_RDWR);
-    if (fd < 0) throw std::runtime_error("cannot open " + tmp.string());
-    // The header is the 13 fields saveIndex writes before the nodes: ten
-    // size_t, the top level (int), the entry point and the level factor.
-    const off_t header =
-        10 * sizeof(size_t) + sizeof(int) + sizeof(hnswlib::tableint) + sizeof(double);
-    bool ok = h.cur_element_count == 0 ||
-              label_at(fd, header + off_t(h.label_offset_)) == h.getExternalLabel(0);
-    const std::vector<char> zeros(h.data_size_, 0);
-    for (size_t i = 0; ok && i < h.cur_element_count; ++i) {
-      const off_t at = header + off_t(i * h.size_data_per_element_ + h.offsetData_);
-      ok = ::pwrite(fd, zeros.data(), zeros.size(), at) == ssize_t(zeros.size());
-    }
-    ok = ::fsync(fd) == 0 && ok;
+  h.saveIndex(tmp.string());  // reports no error itself: a failed open shows below
+  const auto fail = [&](const std::string& why) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw std::runtime_error("cannot save index snapshot " + file.string() + ": " + why);
+  };
+  const int fd = ::open(tmp.c_str(), O_RDWR);
+  if (fd < 0) fail(std::strerror(errno));
+  // The header is the 13 fields saveIndex writes before the nodes: ten
+  // size_t, the top level (int), the entry point and the level factor.
+  const off_t header =
+      10 * sizeof(size_t) + sizeof(int) + sizeof(hnswlib::tableint) + sizeof(double);
+  if (h.cur_element_count > 0 &&
+      label_at(fd, header + off_t(h.label_offset_)) != h.getExternalLabel(0)) {
     ::close(fd);
-    if (!ok) throw std::runtime_error("cannot write " + tmp.string());
+    fail("hnswlib wrote a layout this code does not know");
   }
+  const std::vector<char> zeros(h.data_size_, 0);
+  bool ok = true;
+  for (size_t i = 0; ok && i < h.cur_element_count; ++i) {
+    const off_t at = header + off_t(i * h.size_data_per_element_ + h.offsetData_);
+    ok = ::pwrite(fd, zeros.data(), zeros.size(), at) == ssize_t(zeros.size());
+  }
+  ok = ::fsync(fd) == 0 && ok;
+  ::close(fd);
+  if (!ok) fail("write failed");
   const std::filesystem::path sum_tmp = sum_file_of(file).string() + ".tmp";
   write_text(sum_tmp, describe(dim_, params_.links, checksum_of(tmp)));
   std::filesystem::rename(tmp, file);

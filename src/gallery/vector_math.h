@@ -22,43 +22,42 @@ inline Lanes load(const float* p) {
 
 inline float horizontal_sum(Lanes s) { return (s[0] + s[1]) + (s[2] + s[3]); }
 
-// Four independent accumulators hide the latency of the adds; 128 and 512
-// (the dimensions in use) are multiples of 16, and any tail is summed plainly.
-inline float dot(const float* a, const float* b, size_t dim) {
+// sum over i of term(a[i], b[i]), sixteen values at a time. Four independent
+// accumulators hide the latency of the adds; 128 and 512 (the dimensions in
+// use) are multiples of 16, and any tail is summed plainly. `term` is a
+// lambda, inlined like the loop itself.
+template <class Term>
+inline float lane_sum(const float* a, const float* b, size_t dim, Term term) {
   Lanes s0{}, s1{}, s2{}, s3{};
   const size_t blocks = dim / 16;
   for (size_t k = 0; k < blocks; ++k) {
     const float* pa = a + 16 * k;
     const float* pb = b + 16 * k;
-    s0 += load(pa) * load(pb);
-    s1 += load(pa + 4) * load(pb + 4);
-    s2 += load(pa + 8) * load(pb + 8);
-    s3 += load(pa + 12) * load(pb + 12);
+    s0 += term(load(pa), load(pb));
+    s1 += term(load(pa + 4), load(pb + 4));
+    s2 += term(load(pa + 8), load(pb + 8));
+    s3 += term(load(pa + 12), load(pb + 12));
   }
   float sum = horizontal_sum((s0 + s1) + (s2 + s3));
-  for (size_t j = 16 * blocks; j < dim; ++j) sum += a[j] * b[j];
+  for (size_t j = 16 * blocks; j < dim; ++j) {
+    Lanes x{a[j]}, y{b[j]};  // lane 0 only
+    sum += term(x, y)[0];
+  }
   return sum;
 }
 
-// |a - b|², summed the same way. The HNSW graph walk compares a query with
-// templates one at a time, where the expanded |q|² + |x|² − 2 q·x of the
-// scan would need the norms at hand; the direct form needs nothing else.
+inline float dot(const float* a, const float* b, size_t dim) {
+  return lane_sum(a, b, dim, [](Lanes x, Lanes y) { return x * y; });
+}
+
+// |a - b|². The HNSW graph walk compares a query with templates one at a
+// time, where the expanded |q|² + |x|² − 2 q·x of the scan would need the
+// norms at hand; the direct form needs nothing else.
 inline float squared_distance(const float* a, const float* b, size_t dim) {
-  Lanes s0{}, s1{}, s2{}, s3{};
-  const size_t blocks = dim / 16;
-  for (size_t k = 0; k < blocks; ++k) {
-    const float* pa = a + 16 * k;
-    const float* pb = b + 16 * k;
-    const Lanes d0 = load(pa) - load(pb), d1 = load(pa + 4) - load(pb + 4);
-    const Lanes d2 = load(pa + 8) - load(pb + 8), d3 = load(pa + 12) - load(pb + 12);
-    s0 += d0 * d0;
-    s1 += d1 * d1;
-    s2 += d2 * d2;
-    s3 += d3 * d3;
-  }
-  float sum = horizontal_sum((s0 + s1) + (s2 + s3));
-  for (size_t j = 16 * blocks; j < dim; ++j) sum += (a[j] - b[j]) * (a[j] - b[j]);
-  return sum;
+  return lane_sum(a, b, dim, [](Lanes x, Lanes y) {
+    const Lanes d = x - y;
+    return d * d;
+  });
 }
 
 }  // namespace facecheck::gallery::detail

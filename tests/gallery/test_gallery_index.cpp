@@ -226,6 +226,35 @@ TEST(GalleryIndex, DamagedOrForeignSnapshotsAreRefused) {
   fs::remove_all(dir);
 }
 
+TEST(GalleryIndex, ASnapshotThatCannotBeWrittenLeavesNothingBehind) {
+  const fs::path dir = scratch("unwritable");
+  Population pop(50, 1000);
+  pop.gallery.build_index(1);
+  const fs::path file = dir / "missing-folder" / "g.hnsw";
+  EXPECT_THROW(pop.gallery.save_index(file), std::runtime_error);
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_FALSE(fs::exists(file.string() + ".sum"));
+  EXPECT_TRUE(fs::is_empty(dir));
+  // The set still indexes when its snapshot folder is unusable (here a file).
+  const fs::path not_a_folder = dir / "plain-file";
+  std::ofstream(not_a_folder) << "x";
+  GalleryOptions options;
+  options.index_from = 10;
+  GallerySet set(options);
+  std::mt19937 rng(2);
+  for (int64_t i = 1; i <= 20; ++i) {
+    Embedding e(512);
+    std::normal_distribution<float> normal;
+    for (float& v : e) v = normal(rng);
+    set.add("arcface-fp-512", i, i, unit(e));
+  }
+  const auto reports = set.prepare_indexes(not_a_folder, "big", 1);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_FALSE(reports[0].save_error.empty());
+  EXPECT_TRUE(set.find("arcface-fp-512")->indexed());
+  fs::remove_all(dir);
+}
+
 TEST(GalleryIndex, GallerySetIndexesOnlyLargeGalleriesAndReusesSnapshots) {
   const fs::path dir = scratch("set");
   GalleryOptions options;
