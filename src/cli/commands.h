@@ -16,7 +16,7 @@ void add_eval_identify_command(CLI::App& app);
 void add_eval_detect_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_bench_search_command(CLI::App& app);  // approximate gallery search
-void add_liveness_commands(CLI::App& app);  // liveness, eval-liveness
+void add_liveness_commands(CLI::App& app);     // liveness, eval-liveness
 void add_track_command(CLI::App& app);
 void add_serve_command(CLI::App& app);  // serve
 void add_admin_command(CLI::App& app);  // admin create-key, create-kiosk, reembed

@@ -73,7 +73,7 @@ class Store {
   bool add_attendee(Id event_id, Id person_id);
   // Removes a person from an event, with their check-in there.
   void remove_attendee(Id event_id, Id person_id);
-  std::vector<Attendee> list_attendees(Id event_id) const;  // by name
+  std::vector<Attendee> list_attendees(Id event_id) const;   // by name
   std::vector<Id> list_attended_events(Id person_id) const;  // ids of the person's events
 
   // ---- Face templates ----
