@@ -45,7 +45,10 @@ TEST(CliLiveness, ExitCodesSayWhatWentWrong) {
 
 // docs/liveness.md, "Passive: measured": at the default threshold 0.25 on
 // the spoof set, 8 of 65 live faces are rejected; 5/27 prints, 19/21
-// replays, 4/4 masks and 3/18 untyped attacks are accepted.
+// replays, 4/4 masks and 3/18 untyped attacks are accepted. A count may be
+// one off on another CPU: OpenCV's kernels differ by instruction set, and
+// on an AMD EPYC without AVX-512 (2026-12-02) stdn_siwm/live/live_1.png
+// scores 0.278 and is accepted (7 of 65 rejected). Two off is a change.
 TEST(CliLiveness, EvalReproducesTheRatesTheDocsReport) {
   REQUIRE_DATA();
   REQUIRE_MODELS();
@@ -54,10 +57,10 @@ TEST(CliLiveness, EvalReproducesTheRatesTheDocsReport) {
   ASSERT_EQ(r.exit_code, 0);
   const auto j = nlohmann::json::parse(r.out)["at_threshold"];
   EXPECT_EQ(j["bpcer"]["of"], 65);
-  EXPECT_EQ(j["bpcer"]["rejected"], 8);
-  EXPECT_EQ(j["apcer"]["print"]["accepted"], 5);
   EXPECT_EQ(j["apcer"]["print"]["of"], 27);
-  EXPECT_EQ(j["apcer"]["replay"]["accepted"], 19);
-  EXPECT_EQ(j["apcer"]["mask"]["accepted"], 4);
-  EXPECT_EQ(j["apcer"]["spoof"]["accepted"], 3);
+  EXPECT_NEAR(j["bpcer"]["rejected"].get<int>(), 8, 1);
+  EXPECT_NEAR(j["apcer"]["print"]["accepted"].get<int>(), 5, 1);
+  EXPECT_NEAR(j["apcer"]["replay"]["accepted"].get<int>(), 19, 1);
+  EXPECT_NEAR(j["apcer"]["mask"]["accepted"].get<int>(), 4, 1);
+  EXPECT_NEAR(j["apcer"]["spoof"]["accepted"].get<int>(), 3, 1);
 }
