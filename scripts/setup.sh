@@ -13,6 +13,10 @@ APT_PACKAGES=(
   prometheus-cpp-dev nodejs npm
   # Approximate search of large galleries (src/gallery/hnsw_index.cpp).
   libhnswlib-dev
+  # https built in (src/http/tls.cpp); cpp-httplib links the same OpenSSL.
+  libssl-dev
+  # The reverse-proxy example's test (deploy/nginx, run unprivileged).
+  nginx
   # OpenBLAS as the system BLAS (what OpenCV loads), as on many servers: it
   # starts threads before main, which the shutdown tests must survive.
   libopenblas0-pthread
@@ -40,7 +44,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Debian starts a service when its package is installed; nginx is here
+  # for a test that runs its own, so no system nginx should start on port
+  # 80. policy-rc.d (Debian's hook for exactly this) says no while we install.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT  # also when the install fails
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$(trap -p EXIT)" ]; then
+    rm -f "$policy"
+    trap - EXIT
+  fi
 fi
 
 bash scripts/fetch-models.sh

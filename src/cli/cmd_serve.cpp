@@ -76,7 +76,19 @@ http::ServerOptions server_options(const ServeConfig& c) {
   o.public_url = c.public_url;
   o.default_liveness = *storage::parse_liveness_policy(c.default_liveness);
   o.web_root = fs::is_directory(c.web_root) ? c.web_root : "";
+  o.trusted_proxies = c.trusted_proxies;
   return o;
+}
+
+// The certificate and key, read at start-up: a bad file stops the server
+// before it listens rather than failing every handshake.
+std::shared_ptr<const http::TlsContext> load_tls(const ServeConfig& c) {
+  if (c.tls_cert.empty()) return nullptr;
+  try {
+    return http::TlsContext::load(c.tls_cert, c.tls_key);
+  } catch (const std::runtime_error& e) {
+    throw CommandError(e.what());
+  }
 }
 
 std::string display_host(const std::string& host) {
@@ -134,6 +146,7 @@ std::vector<vision::FaceAction> test_challenge_actions(const std::string& list) 
 void run_serve(const ServeConfigBuilder& builder, const std::string& test_actions) {
   const ServeConfig config = builder.build();
   setup_logging(config.log_level);
+  auto tls = load_tls(config);
   // From here on SIGINT/SIGTERM stop the server, whichever thread the
   // kernel hands them to (threads of OpenBLAS included).
   StopSignals stop_signals;
@@ -153,9 +166,12 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   if (!settings.challenge.fixed_actions.empty())
     spdlog::warn("liveness challenges are fixed by --test-challenge-actions: tests only");
   checkin::CheckinService service(store, engines, std::move(settings));
-  http::ApiServer server(server_options(config), store, service, engines);
+  http::ServerOptions options = server_options(config);
+  options.tls = std::move(tls);
+  http::ApiServer server(std::move(options), store, service, engines);
   const int port = server.bind();
-  const std::string base_url = "http://" + display_host(config.host) + ":" + std::to_string(port);
+  const std::string base_url = (config.tls_cert.empty() ? "http://" : "https://") +
+                               display_host(config.host) + ":" + std::to_string(port);
   if (config.demo)
     print_demo(store, base_url, *storage::parse_liveness_policy(config.default_liveness));
   spdlog::info("data {}, {} engine(s), {} HTTP threads, {} stream slots, legacy routes {}",

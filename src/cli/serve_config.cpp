@@ -1,5 +1,6 @@
 #include "cli/serve_config.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,6 +64,24 @@ bool to_bool(const std::string& text) {
   if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
   if (text == "false" || text == "0" || text == "no" || text == "off") return false;
   throw std::invalid_argument("must be true or false");
+}
+
+// "10.0.0.2, ::1" -> {"10.0.0.2", "::1"}: IP addresses only (no names: a
+// name would be resolved once, silently, and trusted forever).
+std::vector<std::string> address_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) continue;
+    in6_addr any;
+    if (::inet_pton(AF_INET, item.c_str(), &any) != 1 &&
+        ::inet_pton(AF_INET6, item.c_str(), &any) != 1)
+      throw std::invalid_argument("'" + item + "' is not an IP address");
+    out.push_back(item);
+  }
+  return out;
 }
 
 // Every setting of `serve`, in --help order. data and config are separate:
@@ -129,6 +148,14 @@ const Setting kSettings[] = {
              "public_url must start with http:// or https:// and not end with /");
        c.public_url = v;
      }},
+    {"tls_cert", "FILE", "PEM certificate chain: serve https (with --tls-key; docs/deployment.md)",
+     [](ServeConfig& c, const std::string& v) { c.tls_cert = v; }},
+    {"tls_key", "FILE", "PEM private key of --tls-cert",
+     [](ServeConfig& c, const std::string& v) { c.tls_key = v; }},
+    {"trusted_proxies", "ADDRS",
+     "Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are "
+     "believed (default: none)",
+     [](ServeConfig& c, const std::string& v) { c.trusted_proxies = address_list(v); }},
     {"web_root", "DIR", "Folder of the web clients served at / (default: clients/web)",
      [](ServeConfig& c, const std::string& v) { c.web_root = v; }},
     {"index_from", "N",
@@ -190,6 +217,8 @@ void check(ServeConfig& c) {
     throw CommandError("max_streams must be at most http_threads - 4 (" +
                        std::to_string(c.http_threads - 4) + ")");
   if (c.web_root.empty()) c.web_root = default_web_root();
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    throw CommandError("tls_cert and tls_key go together: give both or neither");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace facecheck::cli {
 
@@ -36,6 +37,8 @@ struct ServeConfig {
   bool demo = false;
   std::string default_liveness = "active";  // off, passive or active
   std::string public_url;                   // origin of invitation links; empty: the request's Host
+  std::string tls_cert, tls_key;            // PEM files; both set: https
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-* are believed
   std::string web_root;  // empty: found next to the executable or in ./clients/web
   std::string log_level = "info";
   int64_t index_from = 20000;  // templates from which a gallery gets an HNSW index; 0: never

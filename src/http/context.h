@@ -5,8 +5,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checkin/checkin_service.h"
 #include "checkin/engine_pool.h"
@@ -16,6 +18,7 @@
 #include "http/metrics.h"
 #include "http/rate_limit.h"
 #include "http/stream_slots.h"
+#include "http/tls.h"
 #include "storage/store.h"
 
 namespace facecheck::http {
@@ -47,6 +50,11 @@ struct ServerOptions {
   // Origin of the invitation links ("https://checkin.example.com"); empty:
   // the request's Host header.
   std::string public_url;
+  // Set: every connection speaks TLS (https).
+  std::shared_ptr<const TlsContext> tls;
+  // Addresses of reverse proxies whose X-Forwarded-For and
+  // X-Forwarded-Proto are believed (http/forwarded.h); nobody else's are.
+  std::vector<std::string> trusted_proxies;
 };
 
 struct Context {

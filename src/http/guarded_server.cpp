@@ -1,6 +1,7 @@
 #include "http/guarded_server.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,8 +41,9 @@ void close_after_current_response() {
 }
 
 struct GuardedServer::Connection {
-  Connection(int fd, const ConnectionLimits& limits, int read_ms, int write_ms)
-      : stream(fd, limits, read_ms, write_ms) {}
+  Connection(int fd, const ConnectionLimits& limits, int read_ms, int write_ms,
+             const TlsContext* tls)
+      : stream(fd, limits, read_ms, write_ms, tls) {}
   GuardedStream stream;
   size_t served = 0;
   // While waiting: when it is given up (idle, or a request head too slow).
@@ -76,6 +78,15 @@ GuardedServer::~GuardedServer() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
 }
 
+void GuardedServer::use_tls(std::shared_ptr<const TlsContext> tls) {
+  // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a client that
+  // resets mid-answer would otherwise kill the process with SIGPIPE.
+  struct sigaction old {};
+  if (::sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL)
+    ::signal(SIGPIPE, SIG_IGN);
+  tls_ = std::move(tls);
+}
+
 void GuardedServer::set_worker_threads(size_t threads) {
   new_task_queue = [this, threads] { return new Pool(threads, *this); };
 }
@@ -92,8 +103,14 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     return false;
   }
   ++open_;
-  serve(new Connection(sock, limits_, to_ms(read_timeout_sec_, read_timeout_usec_),
-                       to_ms(write_timeout_sec_, write_timeout_usec_)));
+  auto* c = new Connection(sock, limits_, to_ms(read_timeout_sec_, read_timeout_usec_),
+                           to_ms(write_timeout_sec_, write_timeout_usec_), tls_.get());
+  // A TLS handshake happens in the waiting room, not on a worker.
+  if (c->stream.handshaking()) {
+    park(c);
+  } else {
+    serve(c);
+  }
   return true;
 }
 
@@ -124,7 +141,7 @@ void GuardedServer::close(Connection* c) {
 }
 
 void GuardedServer::park(Connection* c) {
-  c->partial = c->stream.has_buffered();
+  c->partial = c->stream.has_buffered() || c->stream.handshaking();
   c->deadline = Clock::now() + (c->partial ? limits_.header_timeout
                                            : std::chrono::seconds(keep_alive_timeout_sec_));
   {
@@ -174,7 +191,7 @@ void GuardedServer::waiting_room_loop() {
       polled = parked_;
     }
     fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
-    for (Connection* c : polled) fds.push_back({c->stream.socket(), POLLIN, 0});
+    for (Connection* c : polled) fds.push_back({c->stream.socket(), c->stream.poll_events(), 0});
     if (::poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR) continue;
     if (fds[0].revents) {
       uint64_t count;
@@ -185,7 +202,12 @@ void GuardedServer::waiting_room_loop() {
     for (size_t i = 0; i < polled.size(); ++i) {
       Connection* c = polled[i];
       if (fds[i + 1].revents) {
-        if (!c->stream.fill_nonblocking()) {
+        if (c->stream.handshaking() && !c->stream.continue_handshake()) {
+          dead.push_back(c);
+          continue;
+        }
+        // A finished handshake may have brought the first request with it.
+        if (!c->stream.handshaking() && !c->stream.fill_nonblocking()) {
           dead.push_back(c);
           continue;
         }

@@ -18,9 +18,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "http/tls.h"
 
 namespace facecheck::http {
 
@@ -59,6 +62,8 @@ class GuardedServer : public httplib::Server {
   explicit GuardedServer(ConnectionLimits limits);
   ~GuardedServer() override;
 
+  // Every connection speaks TLS from now on (before listening starts).
+  void use_tls(std::shared_ptr<const TlsContext> tls);
   // The worker threads (instead of new_task_queue).
   void set_worker_threads(size_t threads);
   size_t open_connections() const { return open_.load(); }
@@ -81,6 +86,7 @@ class GuardedServer : public httplib::Server {
   void waiting_room_loop();
 
   const ConnectionLimits limits_;
+  std::shared_ptr<const TlsContext> tls_;
   std::atomic<size_t> open_{0};
 
   std::mutex mutex_;  // guards the waiting room

@@ -45,13 +45,56 @@ void address_of(int fd, bool peer, std::string& ip, int& port) {
 }  // namespace
 
 GuardedStream::GuardedStream(int fd, const ConnectionLimits& limits, int read_timeout_ms,
-                             int write_timeout_ms)
+                             int write_timeout_ms, const TlsContext* tls)
     : fd_(fd),
       limits_(limits),
       read_timeout_ms_(read_timeout_ms),
       write_timeout_ms_(write_timeout_ms),
+      tls_(tls ? std::make_unique<TlsSession>(*tls, fd) : nullptr),
       buffer_(limits.max_header_bytes + 4096) {
   start_request();
+}
+
+bool GuardedStream::continue_handshake() {
+  handshake_wait_ = tls_->handshake();
+  return handshake_wait_ != TlsWait::kFailed;
+}
+
+ssize_t GuardedStream::receive_now(char* data, size_t size) {
+  if (!tls_) {
+    ssize_t n;
+    do {
+      n = ::recv(fd_, data, size, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  TlsWait wait;
+  const ssize_t n = tls_->read(data, size, wait);
+  // A TLS 1.3 key update may need a write first; it is retried next time.
+  if (n < 0) errno = wait == TlsWait::kRead || wait == TlsWait::kWrite ? EAGAIN : EIO;
+  return n;
+}
+
+ssize_t GuardedStream::receive(char* data, size_t size) {
+  while (true) {
+    const ssize_t n = receive_now(data, size);
+    if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+    // Part of a TLS record, or a key update, or nothing yet.
+    if (poll_ms(fd_, POLLIN, wait_ms()) <= 0) {
+      if (Clock::now() >= deadline_) hit_ = LimitHit::kTimeout;
+      return -1;
+    }
+  }
+}
+
+ssize_t GuardedStream::send_tls(const char* data, size_t size) {
+  while (true) {
+    TlsWait wait;
+    const ssize_t n = tls_->write(data, size, wait);
+    if (n >= 0) return n;
+    if (wait != TlsWait::kRead && wait != TlsWait::kWrite) return -1;
+    if (poll_ms(fd_, wait == TlsWait::kRead ? POLLIN : POLLOUT, write_timeout_ms_) <= 0) return -1;
+  }
 }
 
 void GuardedStream::start_request() {
@@ -69,13 +112,12 @@ bool GuardedStream::fill_nonblocking() {
     begin_ = 0;
   }
   while (end_ < buffer_.size()) {
-    const ssize_t n = ::recv(fd_, buffer_.data() + end_, buffer_.size() - end_, MSG_DONTWAIT);
+    const ssize_t n = receive_now(buffer_.data() + end_, buffer_.size() - end_);
     if (n > 0) {
       end_ += static_cast<size_t>(n);
       continue;
     }
     if (n == 0) return false;
-    if (errno == EINTR) continue;
     return errno == EAGAIN || errno == EWOULDBLOCK;
   }
   return true;
@@ -88,6 +130,7 @@ bool GuardedStream::request_ready() const {
 }
 
 void GuardedStream::linger() {
+  if (tls_) tls_->close_notify();
   ::shutdown(fd_, SHUT_WR);
   const auto deadline = Clock::now() + std::chrono::seconds(2);
   const size_t most = std::min<size_t>(2 * limits_.max_body_bytes, 64u << 20);
@@ -107,7 +150,7 @@ int GuardedStream::wait_ms() const {
 }
 
 bool GuardedStream::is_readable() const {
-  return begin_ < end_ || poll_ms(fd_, POLLIN, wait_ms()) > 0;
+  return begin_ < end_ || (tls_ && tls_->has_pending()) || poll_ms(fd_, POLLIN, wait_ms()) > 0;
 }
 
 bool GuardedStream::is_writable() const { return poll_ms(fd_, POLLOUT, write_timeout_ms_) > 0; }
@@ -127,10 +170,7 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
       if (Clock::now() >= deadline_) hit_ = LimitHit::kTimeout;
       return -1;
     }
-    ssize_t n;
-    do {
-      n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = receive(buffer_.data(), buffer_.size());
     if (n <= 0) return n;
     begin_ = 0;
     end_ = static_cast<size_t>(n);
@@ -149,6 +189,7 @@ ssize_t GuardedStream::read(char* ptr, size_t size) {
 }
 
 ssize_t GuardedStream::write(const char* ptr, size_t size) {
+  if (tls_) return send_tls(ptr, size);
   if (!is_writable()) return -1;
   ssize_t n;
   do {

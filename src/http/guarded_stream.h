@@ -6,12 +6,15 @@
 #pragma once
 
 #include <httplib.h>
+#include <poll.h>
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "http/guarded_server.h"
+#include "http/tls.h"
 
 namespace facecheck::http {
 
@@ -19,7 +22,17 @@ class GuardedStream final : public httplib::Stream {
  public:
   using Clock = std::chrono::steady_clock;
 
-  GuardedStream(int fd, const ConnectionLimits& limits, int read_timeout_ms, int write_timeout_ms);
+  // With `tls`, the connection speaks TLS and must finish its handshake
+  // (continue_handshake) before anything else.
+  GuardedStream(int fd, const ConnectionLimits& limits, int read_timeout_ms, int write_timeout_ms,
+                const TlsContext* tls = nullptr);
+
+  // TLS: the handshake is not finished yet.
+  bool handshaking() const { return tls_ && !tls_->established(); }
+  // One non-blocking handshake step; false when the handshake failed.
+  bool continue_handshake();
+  // What the waiting room polls this connection's socket for.
+  short poll_events() const { return handshake_wait_ == TlsWait::kWrite ? POLLOUT : POLLIN; }
 
   // A new request starts: its headers are counted, and its deadline runs,
   // from here.
@@ -54,11 +67,19 @@ class GuardedStream final : public httplib::Stream {
 
  private:
   size_t count_header_bytes(size_t count);
+  // What the socket (or TLS) has now, without waiting: bytes, 0 when the
+  // peer closed, -1 with errno EAGAIN when there is nothing, -1 on failure.
+  ssize_t receive_now(char* data, size_t size);
+  // Waits up to wait_ms() for bytes; as recv().
+  ssize_t receive(char* data, size_t size);
+  ssize_t send_tls(const char* data, size_t size);
   int wait_ms() const;  // the read timeout, or less when the deadline is nearer
 
   const int fd_;
   const ConnectionLimits limits_;
   const int read_timeout_ms_, write_timeout_ms_;
+  std::unique_ptr<TlsSession> tls_;
+  TlsWait handshake_wait_ = TlsWait::kRead;
   std::vector<char> buffer_;
   size_t begin_ = 0, end_ = 0;
   bool in_headers_ = true;

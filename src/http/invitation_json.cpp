@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "http/forwarded.h"
+
 namespace facecheck::http {
 
 using nlohmann::json;
@@ -14,7 +16,7 @@ std::string link_origin(const Context& ctx, const httplib::Request& req) {
   if (!ctx.options.public_url.empty()) return ctx.options.public_url;
   static const std::regex host(R"([A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?)");
   const std::string h = req.get_header_value("Host");
-  return std::regex_match(h, host) ? "http://" + h : "";
+  return std::regex_match(h, host) ? client_scheme(ctx, req) + "://" + h : "";
 }
 
 json invitation_json(const storage::InvitationRow& row, const storage::Event& event,

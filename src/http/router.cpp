@@ -7,6 +7,7 @@
 
 #include "http/body_framing.h"
 #include "http/errors.h"
+#include "http/forwarded.h"
 #include "http/guarded_server.h"
 #include "http/log_text.h"
 
@@ -69,7 +70,7 @@ void log_and_measure(Context& ctx, const httplib::Request& req, const httplib::R
   const auto level =
       quiet_route(route) && res.status < 400 ? spdlog::level::debug : spdlog::level::info;
   spdlog::log(level, "{} {} {} {:.1f}ms remote={}", log_safe(req.method), log_safe(req.path),
-              res.status, seconds * 1000, log_safe(req.remote_addr));
+              res.status, seconds * 1000, log_safe(client_address(ctx, req)));
 }
 
 }  // namespace

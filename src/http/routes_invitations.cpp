@@ -4,6 +4,7 @@
 #include "checkin/csv.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/forwarded.h"
 #include "http/invitation_json.h"
 #include "http/json_body.h"
 #include "http/outcome_json.h"
@@ -40,12 +41,13 @@ json guest_json(const checkin::GuestView& v) {
 // an address that keeps naming unknown codes is refused for a while.
 template <typename F>
 void with_code_guard(Context& ctx, const httplib::Request& req, F&& route) {
-  if (ctx.guesses.blocked(req.remote_addr))
+  if (ctx.guesses.blocked(client_address(ctx, req)))
     throw HttpError(429, "rate_limited", "Too many unknown invitation codes; try again later");
   try {
     route();
   } catch (const checkin::DomainError& e) {
-    if (e.reason == checkin::Reason::kInvitationNotFound) ctx.guesses.failed(req.remote_addr);
+    if (e.reason == checkin::Reason::kInvitationNotFound)
+      ctx.guesses.failed(client_address(ctx, req));
     throw;
   }
 }

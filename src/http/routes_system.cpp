@@ -2,15 +2,11 @@
 // and short paths to the web clients.
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/forwarded.h"
 #include "http/routes.h"
 
 namespace facecheck::http {
 namespace {
-
-bool from_loopback(const httplib::Request& req) {
-  const std::string& a = req.remote_addr;
-  return a.rfind("127.", 0) == 0 || a == "::1" || a.rfind("::ffff:127.", 0) == 0;
-}
 
 // "?..." of the request target, kept across a redirect (the kiosk page
 // reads its event and token from it).
@@ -26,7 +22,7 @@ void healthz(Context&, const httplib::Request&, httplib::Response& res) {
 // Metrics reveal traffic patterns (how many check-ins, when), so only the
 // machine itself or an admin may read them.
 void metrics(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!from_loopback(req)) require_admin(ctx, req);
+  if (!is_loopback(client_address(ctx, req))) require_admin(ctx, req);
   res.set_content(ctx.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -42,6 +42,7 @@ ApiServer::~ApiServer() { stop(); }
 void ApiServer::configure() {
   const size_t threads = static_cast<size_t>(std::max(2, options_.http_threads));
   server_.set_worker_threads(threads);
+  if (options_.tls) server_.use_tls(options_.tls);
   // Kiosks send small requests and wait for the answer; Nagle's delay would
   // add up to 40 ms to each.
   server_.set_tcp_nodelay(true);

@@ -28,9 +28,13 @@ class ServerProcess {
   using Environment = acceptance::ServerProcess::Environment;
 
   // `env` is added to the server's environment (FACECHECK_* settings).
-  explicit ServerProcess(std::vector<std::string> extra_args = {}, Environment env = {})
+  // With `ca_file`, the server speaks https (its flags name the certificate)
+  // and clients verify it against this CA.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, Environment env = {},
+                         std::string ca_file = "")
       : dir_("facecheck-http"),
-        process_(dir_.path() / "data", std::move(extra_args), std::move(env)) {
+        process_(dir_.path() / "data", std::move(extra_args), std::move(env)),
+        ca_file_(std::move(ca_file)) {
     if (!process_.start(std::chrono::seconds(60))) {
       error_ = "server did not start:\n" + process_.log();
       return;
@@ -46,7 +50,13 @@ class ServerProcess {
   std::string stderr_text() const { return process_.stderr_text(); }
 
   std::unique_ptr<httplib::Client> client(int read_timeout_seconds = 30) const {
-    auto c = std::make_unique<httplib::Client>("127.0.0.1", port());
+    const std::string origin = (ca_file_.empty() ? "http://" : "https://") +
+                               std::string("127.0.0.1:") + std::to_string(port());
+    auto c = std::make_unique<httplib::Client>(origin);
+    if (!ca_file_.empty()) {
+      c->set_ca_cert_path(ca_file_.c_str());
+      c->enable_server_certificate_verification(true);
+    }
     c->set_connection_timeout(5);
     c->set_read_timeout(read_timeout_seconds);
     c->set_write_timeout(30);
@@ -63,6 +73,7 @@ class ServerProcess {
  private:
   acceptance::TempDir dir_;
   acceptance::ServerProcess process_;
+  std::string ca_file_;
   std::string error_;
 };
 

@@ -87,10 +87,13 @@ class ServerProcess {
       ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    const std::string marker = "listening on http://127.0.0.1:";
+    // "listening on http://127.0.0.1:PORT" (https:// with TLS)
+    const std::string marker = "://127.0.0.1:";
     while (std::chrono::steady_clock::now() < deadline) {
       const std::string out = facecheck::testing::read_bytes(stdout_path_);
-      if (const auto at = out.find(marker); at != std::string::npos) {
+      const auto line = out.find("listening on http");
+      if (const auto at = out.find(marker, line);
+          line != std::string::npos && at != std::string::npos) {
         const auto end = out.find('\n', at);
         if (end != std::string::npos) {
           port_ = std::stoi(out.substr(at + marker.size(), end - at - marker.size()));
