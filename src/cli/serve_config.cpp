@@ -267,6 +267,9 @@ std::string default_web_root() {
   if (!ec) {
     const fs::path beside = exe.parent_path() / ".." / ".." / "clients" / "web";
     if (fs::is_directory(beside)) return fs::weakly_canonical(beside).string();
+    // Installed: /usr/bin/facecheck -> /usr/share/facecheck/web (the .deb).
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "facecheck" / "web";
+    if (fs::is_directory(installed)) return installed.string();
   }
   return "clients/web";
 }

@@ -92,6 +92,9 @@ std::filesystem::path default_models_dir() {
     if (std::filesystem::exists(dir / "models" / "face_recognition_model.bin"))
       return dir / "models";
   }
+  // Installed: /usr/bin/facecheck -> /usr/share/facecheck/models (the .deb).
+  const auto installed = executable_dir().parent_path() / "share" / "facecheck" / "models";
+  if (std::filesystem::exists(installed / "face_recognition_model.bin")) return installed;
   return here;
 }
 
