@@ -17,6 +17,25 @@
 
 // hnswlib is header-only and defines file-level statics; this file is the
 // only one that includes it.
+// hnswlib 0.6.2's prefetches in searchBaseLayer read the list entry after
+// the last (hnswalg.h:214): 4 bytes past an upper-level link list, which
+// malloc(size_links_per_element_ * level + 1) ends 1 byte after its data.
+// ASan reports it (sanitize.sh, 2026-12-02). In a normal build the read
+// lands in mapped heap memory (malloc's rounding, at worst the next chunk's
+// header) and its value only feeds a prefetch, which never faults, so it
+// is harmless; under a sanitizer the
+// prefetches are compiled out (USE_SSE off; our own Space does the
+// distances either way), so every other read is still checked.
+#if defined(__SANITIZE_ADDRESS__)
+#define FACECHECK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FACECHECK_ASAN 1
+#endif
+#endif
+#if defined(FACECHECK_ASAN) && !defined(NO_MANUAL_VECTORIZATION)
+#define NO_MANUAL_VECTORIZATION
+#endif
 #include <hnswlib/hnswlib.h>
 
 namespace facecheck::gallery {
