@@ -97,6 +97,8 @@ class Api {
   httplib::Result get(const std::string& path) {
     return with_retries([&] { return client_.Get(path, auth_); });
   }
+  // No retries: a wrong URL at start should say so at once, not after 15 s.
+  httplib::Result get_once(const std::string& path) { return client_.Get(path, auth_); }
   httplib::Result post_photo(const std::string& path, const std::string& bytes,
                              bool allow_duplicate) {
     const httplib::MultipartFormDataItems form = {
@@ -218,7 +220,7 @@ void run_enrol(const EnrolArgs& a) {
             << photos - todo << " done by an earlier run; state in " << state_file.string() << "\n";
   {  // Fail fast on a wrong URL or key, before any thread starts.
     Api probe(a, key);
-    auto r = probe.get("/api/v1/people?limit=1");
+    auto r = probe.get_once("/api/v1/people?limit=1");
     if (!r)
       throw CommandError("cannot reach " + a.server + " (" + httplib::to_string(r.error()) + ")");
     if (r->status == 401 || r->status == 403) refuse_credentials(r);

@@ -111,5 +111,22 @@ TEST_F(CliEnrolFolder, AWrongKeyIsRefusedBeforeAnythingIsSent) {
                fs::file_size(dir_.path() / "state.tsv") > 0);
 }
 
+TEST_F(CliEnrolFolder, AServerThatIsNotThereIsNamedAndNothingIsRecorded) {
+  const int port = server_->port();
+  server_->stop();
+  const fs::path said = dir_.path() / "said.txt";
+  const std::string command = std::string(FACECHECK_BINARY) + " enrol-folder " + folder_.string() +
+                              " --server http://127.0.0.1:" + std::to_string(port) +
+                              " --key-file " + key_file_.string() + " --state " +
+                              (dir_.path() / "state.tsv").string() + " >" + said.string() + " 2>&1";
+  const int status = std::system(command.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  const std::string text = read_bytes(said);
+  EXPECT_NE(text.find("cannot reach http://127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << text;
+  EXPECT_FALSE(fs::exists(dir_.path() / "state.tsv") &&
+               fs::file_size(dir_.path() / "state.tsv") > 0);
+}
+
 }  // namespace
 }  // namespace facecheck::testing

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "http/server_fixture.h"
+#include "http/test_certificate.h"
 
 namespace facecheck::testing {
 namespace {
@@ -132,13 +133,13 @@ class Nginx {
   std::string error_;
 };
 
-// A self-signed certificate for 127.0.0.1 (Debian's openssl).
-bool make_certificate(const fs::path& dir) {
-  const std::string command =
-      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
-      "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" +
-      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "' >/dev/null 2>&1";
-  return std::system(command.c_str()) == 0;
+// Binds a client's socket to kClientAddress before it connects (httplib
+// calls socket options first), so that the client is not the proxy.
+void bind_to_client_address(socket_t fd) {
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, kClientAddress, &from.sin_addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);
 }
 
 // Node log lines of requests to `path` (the access log is at info).
@@ -168,7 +169,7 @@ class ReverseProxy : public ::testing::Test {
  protected:
   void SetUp() override {
     REQUIRE_MODELS();
-    ASSERT_TRUE(make_certificate(dir_.path())) << "openssl could not make a certificate";
+    ASSERT_TRUE(certificate_.made) << "openssl could not make a certificate";
     const std::vector<std::string> args = {"--trusted-proxies", "127.0.0.1", "--log-level", "info",
                                            "--kiosk-rps",       "0",         "--threshold", "0.5"};
     a_ = std::make_unique<ServerProcess>(args);
@@ -177,28 +178,23 @@ class ReverseProxy : public ::testing::Test {
     ASSERT_TRUE(b_->ok()) << b_->error();
     https_port_ = free_port();
     nginx_ = std::make_unique<Nginx>(dir_.path(), https_port_, free_port(), a_->port(), b_->port(),
-                                     (dir_.path() / "cert.pem").string(),
-                                     (dir_.path() / "key.pem").string());
+                                     certificate_.cert, certificate_.key);
     ASSERT_TRUE(nginx_->ok()) << nginx_->error();
   }
 
   // A client of the proxy (https, verified) from 127.0.0.2.
   std::unique_ptr<httplib::Client> client() const {
     auto c = std::make_unique<httplib::Client>("https://127.0.0.1:" + std::to_string(https_port_));
-    c->set_ca_cert_path((dir_.path() / "cert.pem").c_str());
+    c->set_ca_cert_path(certificate_.cert.c_str());
     c->enable_server_certificate_verification(true);
     c->set_connection_timeout(5);
     c->set_read_timeout(30);
-    c->set_socket_options([](socket_t fd) {
-      sockaddr_in from{};
-      from.sin_family = AF_INET;
-      ::inet_pton(AF_INET, kClientAddress, &from.sin_addr);
-      ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);
-    });
+    c->set_socket_options(bind_to_client_address);
     return c;
   }
 
   acceptance::TempDir dir_{"facecheck-proxy"};
+  TestCertificate certificate_;
   std::unique_ptr<ServerProcess> a_, b_;
   std::unique_ptr<Nginx> nginx_;
   int https_port_ = 0;
@@ -228,12 +224,7 @@ TEST_F(ReverseProxy, NodesBelieveTheProxyAboutTheClientAndNobodyElse) {
       << a_->stderr_text() << b_->stderr_text();
   // Straight to a node, from an address that is not a trusted proxy.
   httplib::Client direct("127.0.0.1", a_->port());
-  direct.set_socket_options([](socket_t fd) {
-    sockaddr_in from{};
-    from.sin_family = AF_INET;
-    ::inet_pton(AF_INET, kClientAddress, &from.sin_addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);
-  });
+  direct.set_socket_options(bind_to_client_address);
   ASSERT_EQ(status_of(direct.Get("/api/v1/events", {{"X-Forwarded-For", "203.0.113.7"}})), 401);
   EXPECT_EQ(wait_logged({a_.get()}, "/api/v1/events", kClientAddress, 1), 1) << a_->stderr_text();
   EXPECT_EQ(requests_logged(*a_, "/api/v1/events", "203.0.113.7"), 0) << a_->stderr_text();

@@ -9,27 +9,14 @@
 
 #include "http/raw_socket.h"
 #include "http/server_fixture.h"
+#include "http/test_certificate.h"
 
 namespace facecheck::testing {
 namespace {
 
 using nlohmann::json;
 
-// A self-signed P-256 certificate for 127.0.0.1, made with Debian's openssl.
-struct Certificate {
-  acceptance::TempDir dir{"facecheck-tls"};
-  std::string cert = (dir.path() / "cert.pem").string();
-  std::string key = (dir.path() / "key.pem").string();
-  bool made = false;
-
-  Certificate() {
-    const std::string command =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
-        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" +
-        key + "' -out '" + cert + "' >/dev/null 2>&1";
-    made = std::system(command.c_str()) == 0;
-  }
-};
+using Certificate = TestCertificate;
 
 class HttpTls : public ::testing::Test {
  protected:
