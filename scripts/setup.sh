@@ -13,6 +13,9 @@ APT_PACKAGES=(
   prometheus-cpp-dev nodejs npm
   # Approximate search of large galleries (src/gallery/hnsw_index.cpp).
   libhnswlib-dev
+  # PostgreSQL for several servers (src/storage/postgres_backend.cpp); the
+  # server package runs throwaway clusters in the tests, it is not started.
+  libpqxx-dev postgresql-15
   # https built in (src/http/tls.cpp); cpp-httplib links the same OpenSSL.
   libssl-dev
   # The reverse-proxy example's test (deploy/nginx, run unprivileged).

@@ -69,6 +69,10 @@ export const CATALOGUE = {
       },
       zh: '同意书内容已更新，请重新阅读后再选择'
     },
+    database_unavailable: {
+      en: 'The server cannot reach its database right now, please try again shortly',
+      zh: '服务器暂时无法访问数据库，请稍后再试'
+    },
     engines_busy: {
       desk: {
         en: 'The server is busy. Try again in a moment.',

@@ -6,7 +6,7 @@
 #include "checkin/engine_pool.h"
 #include "http/domain_errors.h"
 #include "http/log_text.h"
-#include "storage/sqlite_db.h"
+#include "storage/database.h"
 #include "vision/image_header.h"
 
 namespace facecheck::http {
@@ -32,6 +32,14 @@ WireError map_exception(std::exception_ptr error) {
     return {409, "conflict", e.what()};
   } catch (const storage::Invalid& e) {
     return {400, "invalid_value", e.what()};
+  } catch (const storage::Unavailable& e) {
+    // PostgreSQL down or unreachable: the next request reconnects.
+    spdlog::warn("database unavailable: {}", log_safe(e.what()));
+    return {503, "database_unavailable", "The database cannot be reached; try again shortly"};
+  } catch (const storage::Retryable& e) {
+    // Still conflicting with other servers' writes after every retry.
+    spdlog::warn("database write kept conflicting: {}", log_safe(e.what()));
+    return {503, "database_unavailable", "The database is busy; try again shortly"};
   } catch (const json::exception& e) {
     // A route read a field with the wrong type without checking it first.
     return {400, "invalid_json", e.what()};

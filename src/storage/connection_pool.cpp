@@ -12,7 +12,15 @@ constexpr size_t kMaxIdleReaders = 8;
 
 bool is_memory_path(const std::string& path) { return path.empty() || path == ":memory:"; }
 
+Database open_connection(const std::string& path, Database::Mode mode) {
+  if (is_postgres_uri(path)) return Database::connect_postgres(path);
+  return Database(path, mode);
+}
+
 void configure_writer(Database& db, bool in_memory) {
+  // PostgreSQL's defaults are what the pragmas below ask SQLite for:
+  // a write-ahead log synced at commit, foreign keys always enforced.
+  if (db.dialect() == Dialect::kPostgres) return;
   db.set_busy_timeout(kBusyTimeoutMs);
   // WAL: readers never block the writer or each other, and a commit is one
   // append to the log instead of a rewrite of the pages.
@@ -34,13 +42,28 @@ void configure_writer(Database& db, bool in_memory) {
 
 }  // namespace
 
+bool is_postgres_uri(std::string_view path) {
+  return path.starts_with("postgresql://") || path.starts_with("postgres://");
+}
+
 ConnectionPool::ConnectionPool(std::string path)
-    : path_(std::move(path)), in_memory_(is_memory_path(path_)), writer_(path_) {
+    : path_(std::move(path)),
+      in_memory_(is_memory_path(path_)),
+      writer_(open_connection(path_, Database::Mode::kReadWriteCreate)) {
+  configure_writer(writer_, in_memory_);
+}
+
+void ConnectionPool::reopen_writer() {
+  writer_ = open_connection(path_, Database::Mode::kReadWrite);
   configure_writer(writer_, in_memory_);
 }
 
 std::unique_ptr<Database> ConnectionPool::open_reader() const {
-  auto db = std::make_unique<Database>(path_, Database::Mode::kReadWrite);
+  auto db = std::make_unique<Database>(open_connection(path_, Database::Mode::kReadWrite));
+  if (db->dialect() == Dialect::kPostgres) {
+    db->exec("SET default_transaction_read_only = on");
+    return db;
+  }
   db->set_busy_timeout(kBusyTimeoutMs);
   // Read-write at the file level (a read-only connection cannot create the
   // WAL index if it is missing) but refusing writes at the SQL level.
@@ -61,7 +84,8 @@ std::unique_ptr<Database> ConnectionPool::acquire() {
 }
 
 void ConnectionPool::release(std::unique_ptr<Database> db) {
-  if (!db || db->in_transaction()) return;  // a connection in an odd state is closed, not reused
+  if (!db || db->in_transaction() || !db->healthy())
+    return;  // a connection in an odd state is closed, not reused
   std::lock_guard lock(readers_mutex_);
   if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(db));
 }

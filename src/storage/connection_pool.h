@@ -16,14 +16,21 @@
 //
 // Each connection is used by one thread at a time, which is what SQLite's
 // multi-thread mode (SQLITE_OPEN_NOMUTEX) requires.
+//
+// On PostgreSQL ("postgresql://..." instead of a file) the same model holds
+// within one server: its writes queue on one connection, its reads use a
+// pool. Writes of several servers meet in PostgreSQL, where SERIALIZABLE
+// transactions (retried on conflict, store_internal.h) keep them as if one
+// ran after the other.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "storage/sqlite_db.h"
+#include "storage/database.h"
 
 namespace facecheck::storage {
 
@@ -31,6 +38,9 @@ namespace facecheck::storage {
 // failing with SQLITE_BUSY. Transactions here last milliseconds; only a
 // stuck process could exceed this.
 inline constexpr int kBusyTimeoutMs = 10'000;
+
+// True for a PostgreSQL connection URI rather than a database file.
+bool is_postgres_uri(std::string_view path);
 
 class ConnectionPool {
  public:
@@ -45,6 +55,7 @@ class ConnectionPool {
   template <typename F>
   decltype(auto) with_writer(F&& f) {
     std::lock_guard lock(writer_mutex_);
+    if (!writer_.healthy()) reopen_writer();
     return f(writer_);
   }
 
@@ -67,6 +78,8 @@ class ConnectionPool {
     std::unique_ptr<Database> db;
   };
 
+  // Replaces a writer connection that lost its server (PostgreSQL).
+  void reopen_writer();
   std::unique_ptr<Database> acquire();
   void release(std::unique_ptr<Database> db);
   std::unique_ptr<Database> open_reader() const;

@@ -146,7 +146,8 @@ Event Store::update_event(const Event& event) {
         db.prepare(std::string("UPDATE events SET name = ?, venue = ?, starts_at = ?, "
                                "ends_at = ?, status = ?, checkin_opens_before_min = ?, "
                                "checkin_closes_after_min = ?, match_threshold = ?, liveness = ?, "
-                               "consent_version = consent_version + (consent_text IS NOT ?10), "
+                               "consent_version = consent_version + "
+                               "CASE WHEN consent_text IS DISTINCT FROM ?10 THEN 1 ELSE 0 END, "
                                "consent_text = ?10, self_register = ?, retain_faces_days = ? "
                                "WHERE id = ? RETURNING ") +
                    kEventColumns);
@@ -211,7 +212,7 @@ std::vector<Attendee> Store::list_attendees(Id event_id) const {
                    " (SELECT count(*) FROM face_templates t WHERE t.person_id = people.id),"
                    " c.checked_in_at,"
                    " (SELECT group_concat(model, ',') FROM (SELECT DISTINCT model FROM"
-                   "   face_templates t WHERE t.person_id = people.id ORDER BY model)),"
+                   "   face_templates t WHERE t.person_id = people.id ORDER BY model) AS m),"
                    " c.method"
                    " FROM event_attendees a JOIN people ON people.id = a.person_id"
                    " LEFT JOIN check_ins c ON c.event_id = a.event_id AND c.person_id = a.person_id"

@@ -73,41 +73,57 @@ std::string write_row(Database& db, Id event_id, const Person& row, ExistingPeop
   return "";
 }
 
+// Writes every good row in one transaction and commits it when no row
+// failed. Rows keep being written after an error so that one run reports
+// every bad row; the rollback then discards them all. Each row runs under a
+// savepoint: PostgreSQL refuses every statement after a failed one until
+// the transaction, or a savepoint, is rolled back.
+void write_rows(Database& db, Id event_id, const std::vector<Person>& people,
+                const std::vector<bool>& bad, ExistingPeople existing, ImportResult& result) {
+  Transaction tx(db);
+  require_row(db, "events", event_id, "event");
+  const Timestamp at = now();
+  result.person_ids.assign(people.size(), 0);
+  for (size_t i = 0; i < people.size(); ++i) {
+    if (bad[i]) continue;
+    std::string error;
+    Savepoint row(db);
+    try {
+      error = write_row(db, event_id, people[i], existing, at, result, result.person_ids[i]);
+    } catch (const Retryable&) {
+      throw;  // the whole transaction is retried, not the row
+    } catch (const StorageError& e) {
+      // Some errors (disk full, I/O) end the transaction; carrying on would
+      // write the remaining rows outside it.
+      if (!db.in_transaction()) throw;
+      row.rollback();
+      error = e.what();
+    }
+    if (!error.empty()) result.errors.push_back({i, std::move(error)});
+  }
+  if (!result.ok()) {
+    std::stable_sort(result.errors.begin(), result.errors.end(),
+                     [](const auto& a, const auto& b) { return a.row < b.row; });
+    result = ImportResult{std::move(result.errors), {}, 0, 0};
+    return;  // tx rolls back
+  }
+  tx.commit();
+}
+
 }  // namespace
 
 ImportResult Store::import_people(Id event_id, const std::vector<Person>& rows,
                                   ExistingPeople existing) {
   std::vector<Person> people = rows;
   std::vector<bool> bad(people.size(), false);
-  ImportResult result;
-  result.errors = check_rows(people, bad);
-  return pool_->with_writer([&](Database& db) {
-    Transaction tx(db);
-    require_row(db, "events", event_id, "event");
-    const Timestamp at = now();
-    result.person_ids.assign(people.size(), 0);
-    // Rows keep being written after an error so that one run reports every
-    // bad row; the rollback below discards them all.
-    for (size_t i = 0; i < people.size(); ++i) {
-      if (bad[i]) continue;
-      std::string error;
-      try {
-        error = write_row(db, event_id, people[i], existing, at, result, result.person_ids[i]);
-      } catch (const StorageError& e) {
-        // Some errors (disk full, I/O) end the transaction; carrying on would
-        // write the remaining rows outside it.
-        if (!db.in_transaction()) throw;
-        error = e.what();
-      }
-      if (!error.empty()) result.errors.push_back({i, std::move(error)});
-    }
-    if (!result.ok()) {
-      std::stable_sort(result.errors.begin(), result.errors.end(),
-                       [](const auto& a, const auto& b) { return a.row < b.row; });
-      return ImportResult{std::move(result.errors), {}, 0, 0};  // tx rolls back
-    }
-    tx.commit();
-    return std::move(result);
+  const std::vector<ImportRowError> invalid_rows = check_rows(people, bad);
+  return retrying([&] {
+    return pool_->with_writer([&](Database& db) {
+      ImportResult attempt;  // a retried attempt starts from scratch
+      attempt.errors = invalid_rows;
+      write_rows(db, event_id, people, bad, existing, attempt);
+      return attempt;
+    });
   });
 }
 

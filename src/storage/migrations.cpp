@@ -3,6 +3,9 @@
 #include <string>
 
 namespace facecheck::storage {
+
+extern const char* const kPostgresBaselineSql;  // postgres_schema.cpp
+
 namespace {
 
 // Conventions of the schema:
@@ -214,6 +217,64 @@ constexpr Migration kMigrations[] = {
     {6, "events say how long faces are kept after them", kSchemaV6},
 };
 
+// PostgreSQL keeps the version in a table (it has no user_version); several
+// servers may start at once, so migrating takes an advisory lock first.
+constexpr int kPostgresBaselineVersion = 6;
+
+// PostgreSQL's session-level advisory lock on migrating, held for a scope.
+// It is taken before the transaction begins: a serializable transaction's
+// snapshot dates from its first statement, so taking the lock inside it
+// would leave the second server to start blind to what the first committed.
+class MigrationLock {
+ public:
+  explicit MigrationLock(Database& db) : db_(db) { db_.exec("SELECT pg_advisory_lock(7262364)"); }
+  ~MigrationLock() {
+    try {
+      db_.exec("SELECT pg_advisory_unlock(7262364)");
+    } catch (...) {
+      // A lost connection has released it already.
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  Database& db_;
+};
+
+int postgres_version(Database& db) {
+  if (db.query_int64("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                     " AND tablename = 'facecheck_schema'") == 0)
+    return 0;
+  return static_cast<int>(db.query_int64("SELECT version FROM facecheck_schema"));
+}
+
+void migrate_postgres(Database& db) {
+  MigrationLock lock(db);
+  Transaction tx(db);
+  int current = postgres_version(db);
+  if (current > latest_schema_version())
+    throw StorageError("database schema version " + std::to_string(current) +
+                       " is newer than this build supports (" +
+                       std::to_string(latest_schema_version()) + "); upgrade facecheck");
+  if (current == 0) {
+    db.exec(kPostgresBaselineSql);
+    db.exec("CREATE TABLE facecheck_schema (version BIGINT NOT NULL)");
+    db.exec("INSERT INTO facecheck_schema VALUES (" + std::to_string(kPostgresBaselineVersion) +
+            ")");
+    current = kPostgresBaselineVersion;
+  }
+  for (const Migration& m : migrations()) {
+    if (m.version <= current) continue;
+    if (!m.postgres_sql)
+      throw StorageError("schema version " + std::to_string(m.version) +
+                         " has no PostgreSQL migration");
+    db.exec(m.postgres_sql);
+    db.exec("UPDATE facecheck_schema SET version = " + std::to_string(m.version));
+  }
+  tx.commit();
+}
+
 void apply(Database& db, const Migration& m) {
   Transaction tx(db);
   // Re-read inside the write lock: another process may have migrated since.
@@ -229,9 +290,13 @@ std::span<const Migration> migrations() { return kMigrations; }
 
 int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-int schema_version(Database& db) { return static_cast<int>(db.query_int64("PRAGMA user_version")); }
+int schema_version(Database& db) {
+  if (db.dialect() == Dialect::kPostgres) return postgres_version(db);
+  return static_cast<int>(db.query_int64("PRAGMA user_version"));
+}
 
 void migrate(Database& db) {
+  if (db.dialect() == Dialect::kPostgres) return migrate_postgres(db);
   const int current = schema_version(db);
   if (current > latest_schema_version())
     throw StorageError("database schema version " + std::to_string(current) +

@@ -9,7 +9,7 @@
 
 #include <span>
 
-#include "storage/sqlite_db.h"
+#include "storage/database.h"
 
 namespace facecheck::storage {
 
@@ -17,6 +17,9 @@ struct Migration {
   int version;
   const char* description;
   const char* sql;
+  // The same change on PostgreSQL; versions up to 6 are its baseline
+  // (postgres_schema.cpp), so they need none.
+  const char* postgres_sql = nullptr;
 };
 
 // All versions, in ascending order, starting at 1.

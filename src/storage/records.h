@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "storage/sqlite_db.h"
+#include "storage/database.h"
 #include "vision/face_quality.h"
 #include "vision/face_types.h"
 #include "vision/recognizer_model.h"

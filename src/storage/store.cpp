@@ -46,7 +46,7 @@ Store Store::open(const fs::path& path) {
   // thread-safe, so calling it on every open is fine.
   if (sodium_init() < 0) throw StorageError("libsodium failed to initialise");
   const std::string name = path.string();
-  if (!name.empty() && name != ":memory:") create_private_file(path);
+  if (!name.empty() && name != ":memory:" && !is_postgres_uri(name)) create_private_file(path);
   auto pool = std::make_unique<ConnectionPool>(name);
   pool->with_writer([](Database& db) { migrate(db); });
   return Store(std::move(pool));

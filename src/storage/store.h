@@ -37,6 +37,8 @@ class Store {
   // Opens the database at `path`, creating the file (mode 0600: it holds
   // biometric data) and its directories as needed, and migrates it to the
   // current schema. ":memory:" opens a private in-memory database (tests).
+  // A "postgresql://" URI connects to PostgreSQL instead, which several
+  // servers can share (docs/deployment.md).
   static Store open(const std::filesystem::path& path);
 
   Store(Store&&) noexcept;

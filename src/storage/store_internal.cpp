@@ -1,8 +1,11 @@
 #include "storage/store_internal.h"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <random>
+#include <thread>
 #include <tuple>
 
 namespace facecheck::storage::internal {
@@ -20,6 +23,13 @@ bool is_ascii_space(char c) {
 Timestamp now() {
   using namespace std::chrono;
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void pause_before_retry(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const int base_ms = 2 << std::min(attempt, 6);  // 4, 8, 16 ... ms
+  std::uniform_int_distribution<int> jitter(0, base_ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(base_ms + jitter(random)));
 }
 
 void require_row(Database& db, std::string_view table, Id id, std::string_view what) {

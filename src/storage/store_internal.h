@@ -7,8 +7,8 @@
 #include <type_traits>
 
 #include "storage/connection_pool.h"
+#include "storage/database.h"
 #include "storage/records.h"
-#include "storage/sqlite_db.h"
 #include "storage/utf8.h"
 #include "storage/wal_scrubber.h"
 
@@ -39,11 +39,38 @@ auto read(ConnectionPool& pool, F&& f) {
       [&](Database& db) { return in_transaction(db, Transaction::Kind::kDeferred, f); });
 }
 
-// A write: an immediate transaction on the writer connection.
+// How many times a write runs before a serialization failure reaches the
+// caller. Only PostgreSQL raises Retryable (several servers writing the same
+// rows at once); a handful of attempts with backoff clears real contention.
+inline constexpr int kWriteAttempts = 5;
+
+// Sleeps before attempt `attempt` + 1: a few milliseconds, doubling, with
+// jitter so that two servers that collided do not collide again.
+void pause_before_retry(int attempt);
+
+// Runs f() again when it throws Retryable, up to kWriteAttempts times. f must
+// be safe to repeat: everything it writes is in the transaction that failed.
+template <typename F>
+auto retrying(F&& f) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return f();
+    } catch (const Retryable&) {
+      if (attempt == kWriteAttempts) throw;
+      pause_before_retry(attempt);
+    }
+  }
+}
+
+// A write: an immediate transaction on the writer connection, retried on a
+// serialization failure (outside the writer mutex, so the pause holds up
+// nobody else).
 template <typename F>
 auto write(ConnectionPool& pool, F&& f) {
-  return pool.with_writer(
-      [&](Database& db) { return in_transaction(db, Transaction::Kind::kImmediate, f); });
+  return retrying([&] {
+    return pool.with_writer(
+        [&](Database& db) { return in_transaction(db, Transaction::Kind::kImmediate, f); });
+  });
 }
 
 // A write that deletes biometric data (templates, photos), then the scrub
@@ -52,15 +79,17 @@ auto write(ConnectionPool& pool, F&& f) {
 // returns nothing.
 template <typename F>
 auto write_and_scrub(ConnectionPool& pool, WalScrubber& scrubber, F&& f) {
-  return pool.with_writer([&](Database& db) {
-    if constexpr (std::is_void_v<std::invoke_result_t<F&, Database&>>) {
-      in_transaction(db, Transaction::Kind::kImmediate, f);
-      return scrubber.after_delete(db);
-    } else {
-      auto result = in_transaction(db, Transaction::Kind::kImmediate, f);
-      scrubber.after_delete(db);
-      return result;
-    }
+  return retrying([&] {
+    return pool.with_writer([&](Database& db) {
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, Database&>>) {
+        in_transaction(db, Transaction::Kind::kImmediate, f);
+        return scrubber.after_delete(db);
+      } else {
+        auto result = in_transaction(db, Transaction::Kind::kImmediate, f);
+        scrubber.after_delete(db);
+        return result;
+      }
+    });
   });
 }
 

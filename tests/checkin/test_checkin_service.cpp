@@ -1,7 +1,7 @@
 // The check-in domain on the real engine and a real (in-memory) SQLite store.
 #include "checkin/checkin_service.h"
+#include "storage/database.h"
 #include "storage/migrations.h"
-#include "storage/sqlite_db.h"
 #include "storage/store_internal.h"
 #include "test_support.h"
 

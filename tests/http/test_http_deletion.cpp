@@ -10,7 +10,7 @@
 #include <future>
 
 #include "http/server_fixture.h"
-#include "storage/sqlite_db.h"
+#include "storage/database.h"
 
 namespace facecheck::testing {
 namespace {

@@ -1,5 +1,11 @@
 // Fixtures for the storage tests: a private temporary directory per test
 // (ctest runs test executables in parallel) and small builders for rows.
+//
+// The same tests run on both databases: built as test_store_* they use a
+// SQLite file, built again as test_store_postgres (with
+// FACECHECK_STORE_ON_POSTGRES) a fresh database of a throwaway PostgreSQL
+// cluster per test. Tests of what only a file does (bytes left in it) are
+// SQLite's alone.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,8 +14,11 @@
 #include <filesystem>
 #include <string>
 
-#include "storage/sqlite_db.h"
+#include "storage/database.h"
 #include "storage/store.h"
+#ifdef FACECHECK_STORE_ON_POSTGRES
+#include "support/postgres_cluster.h"
+#endif
 
 namespace facecheck::storage::testing {
 
@@ -35,18 +44,42 @@ class TempDir {
   fs::path path_;
 };
 
-// A store in a fresh temporary directory, plus a raw connection to the same
-// file for checking what the store really wrote.
+inline constexpr bool kOnPostgres =
+#ifdef FACECHECK_STORE_ON_POSTGRES
+    true;
+#else
+    false;
+#endif
+
+// Where a new store lives: a file in `dir`, or a new PostgreSQL database.
+inline std::string new_store_location([[maybe_unused]] const TempDir& dir) {
+#ifdef FACECHECK_STORE_ON_POSTGRES
+  return facecheck::testing::PostgresCluster::shared().create_database();
+#else
+  return (dir / "facecheck.db").string();
+#endif
+}
+
+// A connection of its own to the store at `location`.
+inline Database raw_connection(const std::string& location) {
+  if (kOnPostgres) return Database::connect_postgres(location);
+  return Database(location, Database::Mode::kReadWrite);
+}
+
+// A store in a fresh temporary directory (or database), plus a raw
+// connection to the same data for checking what the store really wrote.
 class StoreTest : public ::testing::Test {
  protected:
-  fs::path db_path() const { return dir_ / "facecheck.db"; }
-  Database raw() const { return Database(db_path().string(), Database::Mode::kReadWrite); }
+  const std::string& location() const { return location_; }
+  fs::path db_path() const { return location_; }  // the SQLite file (SQLite tests only)
+  Database raw() const { return raw_connection(location_); }
   std::int64_t raw_count(const std::string& table) const {
     return raw().query_int64("SELECT count(*) FROM " + table);
   }
 
   TempDir dir_;
-  Store store_ = Store::open(db_path());
+  std::string location_ = new_store_location(dir_);
+  Store store_ = Store::open(location_);
 };
 
 inline Event event_named(const std::string& name, Timestamp starts_at = 1'750'000'000) {

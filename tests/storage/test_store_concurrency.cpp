@@ -78,9 +78,11 @@ TEST_F(ConcurrencyTest, ManyThreadsCheckInEachPersonExactlyOnce) {
 }
 
 TEST_F(ConcurrencyTest, TwoStoresOnOneFileNeverSurfaceBusy) {
-  // Two stores stand for two processes (server and CLI): their writers
-  // contend for SQLite's lock, which busy_timeout must absorb.
-  Store other = Store::open(db_path());
+  // Two stores stand for two processes (server and CLI, or on PostgreSQL two
+  // servers): their writers contend for SQLite's lock, which busy_timeout
+  // must absorb, or PostgreSQL's serializable transactions conflict and are
+  // retried.
+  Store other = Store::open(location());
   std::atomic<int> recorded = 0, failures = 0;
   {
     std::jthread a([&] { hammer(store_, 4, 2, recorded, failures); });
@@ -93,7 +95,7 @@ TEST_F(ConcurrencyTest, TwoStoresOnOneFileNeverSurfaceBusy) {
 
 TEST(Durability, AnAcknowledgedCheckInSurvivesKill9) {
   TempDir dir;
-  const auto path = dir / "facecheck.db";
+  const auto path = new_store_location(dir);
   Id event_id = 0, person_id = 0;
   {
     Store store = Store::open(path);

@@ -1,6 +1,13 @@
-// A thin RAII layer over the SQLite C API: a connection, a prepared statement
-// and a transaction guard. It exists so that no other file has to remember
-// sqlite3_finalize, check every return code or map error codes by hand.
+// A thin RAII layer over the two databases facecheck runs on: a connection,
+// a prepared statement and a transaction guard. SQLite (one file, the
+// embedded default) and PostgreSQL (shared by several servers) sit behind
+// the same three classes, so the repositories hold one copy of each query.
+// It exists so that no other file has to remember sqlite3_finalize, check
+// every return code or map error codes by hand.
+//
+// SQL is written once, in the dialect both understand. Parameters are
+// positional ("?" or "?N", numbered from 1 as in SQLite); the PostgreSQL
+// backend renumbers them to "$N". Columns are numbered from 0.
 //
 // Every failure becomes a StorageError. Constraint failures are split into the
 // subclasses the HTTP layer maps to status codes:
@@ -12,6 +19,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -20,16 +28,22 @@
 #include <vector>
 
 struct sqlite3;
-struct sqlite3_stmt;
 
 namespace facecheck::storage {
+
+namespace backend {
+class Connection;
+class Cursor;
+}  // namespace backend
+
+enum class Dialect { kSqlite, kPostgres };
 
 using Bytes = std::vector<std::uint8_t>;
 
 class StorageError : public std::runtime_error {
  public:
   // `code` is the SQLite extended result code, or 0 when the error was
-  // raised by this layer rather than by SQLite.
+  // raised by this layer or by PostgreSQL (whose SQLSTATE is in the text).
   explicit StorageError(const std::string& what, int code = 0)
       : std::runtime_error(what), code_(code) {}
   int sqlite_code() const { return code_; }
@@ -50,15 +64,26 @@ class Invalid : public StorageError {
   using StorageError::StorageError;
 };
 
+// PostgreSQL gave up a transaction that conflicted with a concurrent one
+// (serialization failure, deadlock); running it again may well succeed.
+// SQLite, whose writers queue on one lock, never raises it.
+class Retryable : public StorageError {
+  using StorageError::StorageError;
+};
+
+// The database server cannot be reached (PostgreSQL only).
+class Unavailable : public StorageError {
+  using StorageError::StorageError;
+};
+
 // Raises the exception matching SQLite result code `rc` on connection `db`
 // (which may be null), prefixed by `context`.
 [[noreturn]] void throw_sqlite_error(sqlite3* db, int rc, std::string_view context);
 
-// A prepared statement. Parameters are positional ("?"), numbered from 1 as
-// in SQLite; columns are numbered from 0, also as in SQLite.
+// A prepared statement.
 class Statement {
  public:
-  Statement(sqlite3* db, std::string_view sql);
+  explicit Statement(std::unique_ptr<backend::Cursor> cursor);
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
@@ -113,10 +138,17 @@ class Statement {
  private:
   Statement& bind_int64(int index, std::int64_t value);
   Statement& bind_double(int index, double value);
-  void check_bind(int rc, int index);
 
-  sqlite3_stmt* stmt_ = nullptr;
+  std::unique_ptr<backend::Cursor> cursor_;
 };
+
+// How a transaction starts. Immediate is for writes: SQLite takes the write
+// lock at BEGIN (a deferred transaction that later writes can fail with
+// SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry); PostgreSQL runs
+// it SERIALIZABLE, so several servers writing at once behave as if one
+// wrote after the other. Deferred is for reads that want one consistent
+// snapshot across several statements.
+enum class TransactionKind { kDeferred, kImmediate };
 
 class Database {
  public:
@@ -126,6 +158,9 @@ class Database {
   // ":memory:" gives a private in-memory database. Extended result codes are
   // turned on so constraint failures can be told apart.
   explicit Database(const std::string& path, Mode mode = Mode::kReadWriteCreate);
+  // Connects to PostgreSQL: `uri` is a libpq connection URI
+  // ("postgresql://user@host:port/db").
+  static Database connect_postgres(const std::string& uri);
   ~Database();
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
@@ -142,14 +177,26 @@ class Database {
   std::string query_text(std::string_view sql);
   std::int64_t query_int64(std::string_view sql);
 
+  // SQLite: how long to wait for another connection's lock. PostgreSQL
+  // waits for row locks without one: this does nothing there.
   void set_busy_timeout(int milliseconds);
   // Rows changed by the most recent INSERT, UPDATE or DELETE.
   int changes() const;
   bool in_transaction() const;
-  sqlite3* handle() const { return db_; }
+  // False once the connection to the server is lost; reopen it.
+  bool healthy() const;
+  Dialect dialect() const;
+  // The SQLite handle, for what only SQLite has (checkpoints); null on
+  // PostgreSQL.
+  sqlite3* handle() const;
+
+  void begin(TransactionKind kind);
+  void commit();
+  void rollback() noexcept;  // when a transaction is open; errors ignored
 
  private:
-  sqlite3* db_ = nullptr;
+  explicit Database(std::unique_ptr<backend::Connection> connection);
+  std::unique_ptr<backend::Connection> connection_;
 };
 
 // Begins a transaction on construction and rolls it back on destruction
@@ -157,11 +204,7 @@ class Database {
 // state. Transactions do not nest.
 class Transaction {
  public:
-  // Immediate takes the write lock at BEGIN. A deferred transaction that
-  // later writes can fail with SQLITE_BUSY_SNAPSHOT, which busy_timeout does
-  // not retry; taking the lock up front makes the timeout apply. Deferred is
-  // for reads that want one consistent snapshot across several statements.
-  enum class Kind { kDeferred, kImmediate };
+  using Kind = TransactionKind;
 
   explicit Transaction(Database& db, Kind kind = Kind::kImmediate);
   ~Transaction();
@@ -169,6 +212,24 @@ class Transaction {
   Transaction& operator=(const Transaction&) = delete;
 
   void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// A savepoint inside a transaction: a failed statement after it can be
+// undone (rollback()) without losing the transaction. PostgreSQL aborts the
+// whole transaction on any error, so code that carries on after a failed
+// statement (an import reporting every bad row) must wrap it in one.
+class Savepoint {
+ public:
+  explicit Savepoint(Database& db);
+  ~Savepoint();  // releases it unless rolled back
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+
+  void rollback();
 
  private:
   Database& db_;

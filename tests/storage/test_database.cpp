@@ -3,8 +3,8 @@
 
 #include <memory>
 
+#include "storage/database.h"
 #include "storage/migrations.h"
-#include "storage/sqlite_db.h"
 #include "storage/store_internal.h"
 #include "store_test_support.h"
 
