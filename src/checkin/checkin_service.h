@@ -120,6 +120,10 @@ class CheckinService {
   // The galleries drop every template of the person now (they were or are
   // about to be deleted by another path: retention).
   void forget_faces(storage::Id person_id) { galleries_.person_deleted(person_id); }
+  // What another server sharing the database changed, from the change feed
+  // (storage/change_feed.h), and the resync after the feed reconnects.
+  void apply_remote_change(const storage::Change& change) { galleries_.apply(change); }
+  void resync_galleries() { galleries_.forget_all(); }
   // Snapshots of the large galleries' indexes, so a restart loads them
   // instead of building (called at shutdown).
   void save_gallery_indexes() { galleries_.save_indexes(); }

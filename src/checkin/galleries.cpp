@@ -111,6 +111,28 @@ void Galleries::attendance_changed(storage::Id event_id) {
   events_.erase(event_id);
 }
 
+void Galleries::apply(const storage::Change& change) {
+  using Kind = storage::Change::Kind;
+  switch (change.kind) {
+    case Kind::kTemplateAdded:
+      for (const auto& t : store_.list_templates(change.person_id))
+        if (t.id == change.subject) template_added(t);
+      return;
+    case Kind::kTemplateDeleted:
+      return template_deleted(change.subject);
+    case Kind::kAttendeeAdded:
+      return attendee_added(change.subject, change.person_id);
+    case Kind::kAttendeeRemoved:
+      return attendee_removed(change.subject, change.person_id);
+  }
+}
+
+void Galleries::forget_all() {
+  std::lock_guard lock(mutex_);
+  events_.clear();
+  everyone_.reset();
+}
+
 void Galleries::save_indexes() {
   if (config_.snapshot_dir.empty()) return;
   std::lock_guard lock(mutex_);

@@ -21,6 +21,7 @@
 #include <mutex>
 
 #include "gallery/gallery_set.h"
+#include "storage/change_feed.h"
 #include "storage/store.h"
 
 namespace facecheck::checkin {
@@ -48,6 +49,15 @@ class Galleries {
   // Many attendees at once (an import): the event's set is reloaded.
   void attendance_changed(storage::Id event_id);
   void event_deleted(storage::Id event_id) { attendance_changed(event_id); }
+
+  // A change another server sharing the database made (storage/
+  // change_feed.h). Applying one twice, or one this server made itself, does
+  // no harm: adds and removals are idempotent, and an added template is read
+  // back from the database, so one deleted since is not resurrected.
+  void apply(const storage::Change& change);
+  // Drops every loaded set: each reloads from the database when next needed.
+  // For when changes may have been missed (the feed reconnected).
+  void forget_all();
 
   // Writes the snapshot of every loaded, indexed set (at shutdown).
   void save_indexes();

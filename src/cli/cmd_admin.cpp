@@ -11,6 +11,7 @@ namespace {
 
 struct AdminArgs {
   std::string data_dir = "facecheck-data";
+  std::string database;  // postgresql:// URI; empty: the data folder's file
   std::string name;
   int64_t event_id = 0;
 };
@@ -18,17 +19,20 @@ struct AdminArgs {
 void add_data_option(CLI::App& cmd, AdminArgs& args) {
   cmd.add_option("--data", args.data_dir, "Data folder of the server (default ./facecheck-data)")
       ->envname("FACECHECK_DATA_DIR");
+  cmd.add_option("--database", args.database,
+                 "PostgreSQL URI of the servers (default: DIR/facecheck.db)")
+      ->envname("FACECHECK_DATABASE");
 }
 
 void create_key(const AdminArgs& args) {
-  auto store = open_data_dir(args.data_dir);
+  auto store = open_data_dir(args.data_dir, args.database);
   const auto issued = store.create_api_key(args.name.empty() ? "command line" : args.name);
   std::cerr << "admin key " << issued.key.id << " (\"" << issued.key.name << "\")\n";
   std::cout << issued.secret << std::endl;
 }
 
 void create_kiosk(const AdminArgs& args) {
-  auto store = open_data_dir(args.data_dir);
+  auto store = open_data_dir(args.data_dir, args.database);
   const auto issued = store.create_kiosk(args.event_id, args.name);
   std::cerr << "kiosk " << issued.kiosk.id << " (\"" << issued.kiosk.name << "\") for event "
             << issued.kiosk.event_id << "\n";

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <iostream>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "cli/serve_setup.h"
 #include "cli/stop_signals.h"
 #include "http/server.h"
+#include "storage/change_feed.h"
 #include "vision/face_actions.h"
 #include "vision/model_store.h"
 #include "vision/recognizer_model.h"
@@ -152,7 +154,7 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   StopSignals stop_signals;
   if (sodium_init() < 0) throw CommandError("libsodium failed to initialise");
 
-  storage::Store store = open_data_dir(config.data_dir);
+  storage::Store store = open_data_dir(config.data_dir, config.database);
   ensure_admin_key(store, config.data_dir);
   // One engine per core does the parallelism; OpenCV's own threads would
   // only fight them.
@@ -166,6 +168,14 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   if (!settings.challenge.fixed_actions.empty())
     spdlog::warn("liveness challenges are fixed by --test-challenge-actions: tests only");
   checkin::CheckinService service(store, engines, std::move(settings));
+  // Servers sharing PostgreSQL hear of each other's enrolments and
+  // deletions through the feed; a lone SQLite server needs none.
+  std::optional<storage::ChangeFeed> feed;
+  if (!config.database.empty())
+    feed.emplace(config.database,
+                 storage::ChangeFeed::Callbacks{
+                     [&service](const storage::Change& c) { service.apply_remote_change(c); },
+                     [&service] { service.resync_galleries(); }});
   http::ServerOptions options = server_options(config);
   options.tls = std::move(tls);
   http::ApiServer server(std::move(options), store, service, engines);
@@ -174,9 +184,11 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
                                display_host(config.host) + ":" + std::to_string(port);
   if (config.demo)
     print_demo(store, base_url, *storage::parse_liveness_policy(config.default_liveness));
-  spdlog::info("data {}, {} engine(s), {} HTTP threads, {} stream slots, legacy routes {}",
-               config.data_dir, config.workers, config.http_threads, config.max_streams,
-               config.legacy_routes ? "on" : "off");
+  spdlog::info(
+      "data {}, database {}, {} engine(s), {} HTTP threads, {} stream slots, legacy "
+      "routes {}",
+      config.data_dir, config.database.empty() ? "SQLite" : "PostgreSQL", config.workers,
+      config.http_threads, config.max_streams, config.legacy_routes ? "on" : "off");
   std::cout << "facecheck: listening on " << base_url << std::endl;
 
   // Faces past their events' retention period go at start-up and then
@@ -193,6 +205,7 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   signals.join();
   server.stop();
   retention.stop();
+  feed.reset();
   try {
     service.save_gallery_indexes();
   } catch (const std::exception& e) {  // the next start rebuilds them

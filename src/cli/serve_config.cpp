@@ -87,6 +87,13 @@ std::vector<std::string> address_list(const std::string& text) {
 // Every setting of `serve`, in --help order. data and config are separate:
 // they say where the file is.
 const Setting kSettings[] = {
+    {"database", "URI",
+     "PostgreSQL shared by several servers (postgresql://user@host/db); default DIR/facecheck.db",
+     [](ServeConfig& c, const std::string& v) {
+       if (!v.starts_with("postgresql://") && !v.starts_with("postgres://"))
+         throw std::invalid_argument("must be a postgresql:// URI");
+       c.database = v;
+     }},
     {"host", "ADDR", "Address to listen on (0.0.0.0: every interface); default 127.0.0.1",
      [](ServeConfig& c, const std::string& v) { c.host = v; }},
     {"port", "N", "TCP port; 0 picks a free one (the URL printed says which); default 8080",

@@ -18,6 +18,7 @@ struct ServeConfig {
   std::string data_dir = "facecheck-data";  // flag/env only: it holds the file
   std::string config_file;                  // empty: <data_dir>/config.json
   std::string models_dir;                   // empty: the vision default
+  std::string database;                     // postgresql:// URI; empty: <data_dir>/facecheck.db
   std::string host = "127.0.0.1";
   int port = 8080;
   bool legacy_routes = false;

@@ -27,7 +27,7 @@ std::pair<storage::Timestamp, storage::Timestamp> local_today() {
 
 }  // namespace
 
-storage::Store open_data_dir(const fs::path& dir) {
+storage::Store open_data_dir(const fs::path& dir, const std::string& database) {
   std::error_code ec;
   if (!fs::exists(dir)) {
     fs::create_directories(dir, ec);
@@ -35,6 +35,7 @@ storage::Store open_data_dir(const fs::path& dir) {
     fs::permissions(dir, fs::perms::owner_all, ec);
   }
   if (!fs::is_directory(dir)) throw CommandError(dir.string() + " is not a folder");
+  if (!database.empty()) return storage::Store::open(database);
   return storage::Store::open(dir / "facecheck.db");
 }
 

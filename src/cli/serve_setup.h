@@ -10,8 +10,9 @@
 
 namespace facecheck::cli {
 
-// Creates DIR (mode 0700: it holds biometric data) and opens DIR/facecheck.db.
-storage::Store open_data_dir(const std::filesystem::path& dir);
+// Creates DIR (mode 0700: it holds biometric data, the admin key) and opens
+// DIR/facecheck.db, or the PostgreSQL `database` when one is given.
+storage::Store open_data_dir(const std::filesystem::path& dir, const std::string& database = "");
 
 // With no active admin key, creates one, prints it once to stdout and
 // writes it to DIR/admin-key.txt (mode 0600) for scripts. Returns whether
