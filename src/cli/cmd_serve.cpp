@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/serve_config.h"
 #include "cli/serve_setup.h"
+#include "cli/server_lock.h"
 #include "cli/stop_signals.h"
 #include "http/server.h"
 #include "storage/change_feed.h"
@@ -155,6 +156,8 @@ void run_serve(const ServeConfigBuilder& builder, const std::string& test_action
   if (sodium_init() < 0) throw CommandError("libsodium failed to initialise");
 
   storage::Store store = open_data_dir(config.data_dir, config.database);
+  // One server per data folder; `restore` waits for it to stop.
+  const ServerLock lock(config.data_dir, "serve");
   ensure_admin_key(store, config.data_dir);
   // One engine per core does the parallelism; OpenCV's own threads would
   // only fight them.

@@ -21,6 +21,7 @@ void add_track_command(CLI::App& app);
 void add_serve_command(CLI::App& app);         // serve
 void add_enrol_folder_command(CLI::App& app);  // bulk enrolment through the API
 void add_admin_command(CLI::App& app);         // admin create-key, create-kiosk, reembed
+void add_backup_commands(CLI::App& app);       // backup, restore
 void add_reembed_command(CLI::App& admin);
 
 // Adds `--model ID` (a recognition model id, vision/recognizer_model.h;

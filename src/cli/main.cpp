@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   facecheck::cli::add_track_command(app);
   facecheck::cli::add_serve_command(app);
   facecheck::cli::add_admin_command(app);
+  facecheck::cli::add_backup_commands(app);
   facecheck::cli::add_enrol_folder_command(app);
   try {
     app.parse(argc, argv);

@@ -115,7 +115,8 @@ class SqliteConnection final : public Connection {
   SqliteConnection(const std::string& path, Database::Mode mode) {
     // NOMUTEX: each connection is used by one thread at a time (the pool
     // guarantees it), so SQLite's per-connection mutex would be pure overhead.
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    // URI filenames ("file:...?immutable=1") for checking backups.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     if (mode == Database::Mode::kReadWriteCreate) flags |= SQLITE_OPEN_CREATE;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
