@@ -1,6 +1,7 @@
 #include "http/auth.h"
 
 #include "http/errors.h"
+#include "http/forwarded.h"
 
 namespace facecheck::http {
 
@@ -33,8 +34,27 @@ Caller identify(Context& ctx, const std::string& secret) {
   return caller;
 }
 
+// Each distinct wrong secret counts against the client's address
+// (guess_limit.h); once it has tried too many, every credential it
+// presents is refused for a while, the right one too, so guessing cannot
+// go on at full speed. A missing credential does not count (a page opened
+// without a key), nor does one revoked token sent again and again (a
+// kiosk nobody has reset yet, which must not lock out the kiosks sharing
+// its address).
 Caller authenticate(Context& ctx, const httplib::Request& req, TokenSource source) {
-  Caller caller = identify(ctx, request_secret(req, source));
+  const std::string secret = request_secret(req, source);
+  const std::string client = client_address(ctx, req);
+  if (ctx.credential_guesses.blocked(client))
+    throw HttpError(429, "rate_limited",
+                    "Too many unknown credentials from this address; try again later");
+  Caller caller;
+  try {
+    caller = identify(ctx, secret);
+  } catch (const HttpError& e) {
+    if (e.status == 401 && e.code == "unauthorized")
+      ctx.credential_guesses.failed_guess(client, secret);
+    throw;
+  }
   // Kiosks and desks share one id space (one table), so one limiter serves both.
   if (const auto device = caller.device_id(); device && !ctx.limiter.allow(*device))
     throw HttpError(429, "rate_limited", "Too many requests from this kiosk; slow down");

@@ -68,7 +68,8 @@ struct Context {
   std::atomic<bool>& stopping;
   checkin::InvitationService& invitations;
   checkin::FrontDesk& desk;
-  GuessLimiter& guesses;  // unknown invitation codes per client address
+  GuessLimiter& guesses;             // unknown invitation codes per client address
+  GuessLimiter& credential_guesses;  // unknown admin keys, kiosk and desk tokens, likewise
 };
 
 }  // namespace facecheck::http

@@ -16,8 +16,7 @@ bool GuessLimiter::blocked(const std::string& client, Clock::time_point now) {
   return it->second.failures >= max_failures_;
 }
 
-void GuessLimiter::failed(const std::string& client, Clock::time_point now) {
-  std::lock_guard lock(mutex_);
+GuessLimiter::Window& GuessLimiter::window_of(const std::string& client, Clock::time_point now) {
   auto it = clients_.find(client);
   if (it != clients_.end() && now - it->second.start >= window_) {
     clients_.erase(it);
@@ -33,9 +32,23 @@ void GuessLimiter::failed(const std::string& client, Clock::time_point now) {
         if (c->second.start < oldest->second.start) oldest = c;
       clients_.erase(oldest);
     }
-    it = clients_.emplace(client, Window{now, 0}).first;
+    it = clients_.emplace(client, Window{now, 0, {}}).first;
   }
-  ++it->second.failures;
+  return it->second;
+}
+
+void GuessLimiter::failed(const std::string& client, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  ++window_of(client, now).failures;
+}
+
+void GuessLimiter::failed_guess(const std::string& client, const std::string& guess,
+                                Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  Window& w = window_of(client, now);
+  // At most max_failures hashes are kept: past that the client is blocked.
+  if (w.failures >= max_failures_) return;
+  if (w.guesses.insert(std::hash<std::string>{}(guess)).second) ++w.failures;
 }
 
 void GuessLimiter::forget_expired(Clock::time_point now) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace facecheck::http {
@@ -21,12 +22,20 @@ class GuessLimiter {
 
   bool blocked(const std::string& client, Clock::time_point now = Clock::now());
   void failed(const std::string& client, Clock::time_point now = Clock::now());
+  // Counts `guess` (a wrong secret) only the first time this client tries
+  // it in the window: a device repeating its one revoked token is not
+  // guessing, and must not lock out others behind the same address.
+  void failed_guess(const std::string& client, const std::string& guess,
+                    Clock::time_point now = Clock::now());
 
  private:
   struct Window {
     Clock::time_point start;
     int failures = 0;
+    std::set<std::size_t> guesses;  // hashes of the distinct wrong secrets
   };
+  // The live window of `client`, created (evicting if full) when missing.
+  Window& window_of(const std::string& client, Clock::time_point now);
   void forget_expired(Clock::time_point now);
 
   int max_failures_;

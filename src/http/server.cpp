@@ -30,7 +30,7 @@ ApiServer::ApiServer(ServerOptions options, storage::Store& store, checkin::Chec
       invitations_(service),
       desk_(service, invitations_),
       ctx_{options_, store,     service,      engines, metrics_, limiter_,
-           streams_, stopping_, invitations_, desk_,   guesses_},
+           streams_, stopping_, invitations_, desk_,   guesses_, credential_guesses_},
       server_(connection_limits(options_)) {
   metrics_.set_gauge_sources([&engines] { return static_cast<double>(engines.queued()); },
                              [this] { return static_cast<double>(streams_.open()); });

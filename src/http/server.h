@@ -45,6 +45,7 @@ class ApiServer {
   checkin::InvitationService invitations_;
   checkin::FrontDesk desk_;
   GuessLimiter guesses_;
+  GuessLimiter credential_guesses_;
   Context ctx_;
   GuardedServer server_;
 };

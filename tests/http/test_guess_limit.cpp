@@ -1,4 +1,4 @@
-// The invitation-guessing limit on its own, with an injected clock: the
+// The guessing limit (invitation codes, credentials) on its own, with an injected clock: the
 // window, the per-address count, and the bound on remembered addresses.
 #include <gtest/gtest.h>
 
@@ -41,6 +41,18 @@ TEST(GuessLimiter, ManyAddressesCannotGrowItWithoutBound) {
   // Expired windows go first, before any live one.
   limiter.failed("e", t0 + minutes(10) + seconds(2));
   EXPECT_TRUE(limiter.blocked("d", t0 + minutes(10) + seconds(2)));
+}
+
+TEST(GuessLimiter, CountsEachWrongSecretOnceSoARepeatedRevokedTokenLocksNobodyOut) {
+  GuessLimiter limiter(3, minutes(10), 100);
+  const auto t0 = GuessLimiter::Clock::time_point{} + minutes(1);
+  for (int i = 0; i < 50; ++i) limiter.failed_guess("10.0.0.1", "kt_revoked", t0 + seconds(i));
+  EXPECT_FALSE(limiter.blocked("10.0.0.1", t0 + minutes(1))) << "one secret, sent 50 times";
+  limiter.failed_guess("10.0.0.1", "ak_guess1", t0 + minutes(1));
+  EXPECT_FALSE(limiter.blocked("10.0.0.1", t0 + minutes(1)));
+  limiter.failed_guess("10.0.0.1", "ak_guess2", t0 + minutes(1));
+  EXPECT_TRUE(limiter.blocked("10.0.0.1", t0 + minutes(1))) << "three distinct wrong secrets";
+  EXPECT_FALSE(limiter.blocked("10.0.0.1", t0 + minutes(10)));
 }
 
 }  // namespace
