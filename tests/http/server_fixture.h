@@ -69,6 +69,13 @@ class ServerProcess {
     return process_.stop(grace, signo);
   }
   pid_t pid() const { return process_.pid(); }
+  // Starts the stopped server again on the same data folder (a new port).
+  bool restart() {
+    error_.clear();
+    if (!process_.start(std::chrono::seconds(60)))
+      error_ = "server did not restart:\n" + process_.log();
+    return ok();
+  }
 
  private:
   acceptance::TempDir dir_;

@@ -84,8 +84,7 @@ TEST(PostgresDb, MapsErrorsToTheSameExceptionsAsSqlite) {
   EXPECT_THROW(db.exec("SELECT * FROM no_such_table"), StorageError);
   // SQLite refuses at prepare, PostgreSQL when the statement runs.
   EXPECT_THROW(db.prepare("SELECT 1; SELECT 2").step(), StorageError) << "one statement only";
-  EXPECT_THROW(Database::connect_postgres("postgresql:///nope?host=/nonexistent&user=x"),
-               Unavailable);
+  EXPECT_THROW(Database::connect_postgres("postgresql://x@127.0.0.1:1/nope"), Unavailable);
 }
 
 TEST(PostgresDb, TransactionsRollBackAndSavepointsKeepTheRest) {
@@ -151,8 +150,7 @@ TEST(PostgresDb, ALostConnectionIsUnavailableAndThePoolReconnects) {
   const std::string uri = PostgresCluster::shared().create_database();
   Store store = Store::open(uri);
   const Id event_id = store.create_event(facecheck::storage::testing::event_named("E")).id;
-  const std::string name = uri.substr(uri.find(":///") + 4, uri.find('?') - uri.find(":///") - 4);
-  PostgresCluster::shared().disconnect_all(name);
+  PostgresCluster::shared().disconnect_all(PostgresCluster::database_name(uri));
   // The first use of each dead connection fails, the next reconnects.
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
@@ -224,8 +222,7 @@ TEST(ChangeFeed, DeliversEveryCommittedChangeAndResyncsAfterADisconnect) {
     EXPECT_EQ(kinds, (std::vector{Change::Kind::kTemplateDeleted, Change::Kind::kAttendeeRemoved}));
   }
 
-  const std::string name = uri.substr(uri.find(":///") + 4, uri.find('?') - uri.find(":///") - 4);
-  PostgresCluster::shared().disconnect_all(name);
+  PostgresCluster::shared().disconnect_all(PostgresCluster::database_name(uri));
   EXPECT_TRUE(eventually([&] { return resyncs == 2 && feed.listening(); }))
       << "after a lost connection the feed listens again and asks for a resync";
 }

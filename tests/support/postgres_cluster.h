@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL 15 cluster for the tests that run facecheck on
 // PostgreSQL: initdb in a private temporary folder, one postgres process
-// listening on a Unix socket in that folder only (no TCP port to collide
-// with), trust authentication for the one local user. Started once per test
+// listening on a free TCP port of 127.0.0.1 (as servers reach a real
+// database), trust authentication for the one local user. Started once per test
 // executable on first use, killed with it: the postgres process gets
 // SIGQUIT (immediate shutdown) when the test process dies, however it dies.
 //
@@ -11,11 +11,14 @@
 // root.
 #pragma once
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,7 +51,12 @@ class PostgresCluster {
   }
 
   std::string uri(const std::string& database) const {
-    return "postgresql:///" + database + "?host=" + dir_.string() + "&user=facecheck";
+    return "postgresql://facecheck@127.0.0.1:" + std::to_string(port_) + "/" + database;
+  }
+
+  // The database a URI of uri() names.
+  static std::string database_name(const std::string& uri) {
+    return uri.substr(uri.rfind('/') + 1);
   }
 
   // Kills every backend connected to `database` (what a network failure
@@ -81,11 +89,31 @@ class PostgresCluster {
     const int rc = run_and_wait({std::string(kBinDir) + "/initdb", "-D", data, "-U", "facecheck",
                                  "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"});
     if (rc != 0) throw std::runtime_error("initdb failed (exit " + std::to_string(rc) + ")");
-    // fsync off: a test cluster is thrown away, and syncing costs seconds.
-    server_ = spawn({std::string(kBinDir) + "/postgres", "-D", data, "-k", dir_.string(), "-c",
-                     "listen_addresses=", "-c", "fsync=off", "-c", "max_connections=300", "-c",
-                     "log_min_messages=panic"});
-    wait_until_ready();
+    // A port free a moment ago may be taken by the time postgres binds it
+    // (ctest runs tests in parallel): then it exits, and another is tried.
+    for (int attempt = 0;; ++attempt) {
+      port_ = free_port();
+      // fsync off: a test cluster is thrown away, and syncing costs seconds.
+      server_ = spawn({std::string(kBinDir) + "/postgres", "-D", data, "-p", std::to_string(port_),
+                       "-k", dir_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+                       "-c", "max_connections=300", "-c", "log_min_messages=panic"});
+      if (wait_until_ready() || attempt == 4) break;
+    }
+    if (server_ <= 0) throw std::runtime_error("postgres did not start on any free port");
+  }
+
+  // A TCP port of 127.0.0.1 that nobody listens on now.
+  static int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      throw std::runtime_error("cannot find a free port");
+    ::close(fd);
+    return ntohs(addr.sin_port);
   }
 
   static const passwd* server_user() {
@@ -132,17 +160,18 @@ class PostgresCluster {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   }
 
-  void wait_until_ready() {
+  // True once postgres answers; false when it exited (its port was taken).
+  bool wait_until_ready() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     for (;;) {
       try {
         storage::Database::connect_postgres(uri("postgres")).query_int64("SELECT 1");
-        return;
+        return true;
       } catch (const storage::StorageError& e) {
         int status = 0;
         if (::waitpid(server_, &status, WNOHANG) == server_) {
           server_ = -1;
-          throw std::runtime_error("postgres exited at start-up");
+          return false;
         }
         if (std::chrono::steady_clock::now() > deadline)
           throw std::runtime_error(std::string("postgres did not start: ") + e.what());
@@ -153,6 +182,7 @@ class PostgresCluster {
 
   std::filesystem::path dir_;
   pid_t server_ = -1;
+  int port_ = 0;
   int databases_ = 0;
 };
 
