@@ -10,6 +10,7 @@
 
 #include "storage/database.h"
 #include "storage/migrations.h"
+#include "storage/private_file.h"
 
 namespace facecheck::storage {
 namespace {
@@ -43,13 +44,6 @@ std::string file_uri(const fs::path& path) {
     }
   }
   return uri;
-}
-
-// Creates `path` empty with mode 0600; fails when it exists.
-void create_private(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw StorageError("cannot create " + path.string() + ": " + std::strerror(errno));
-  ::close(fd);
 }
 
 void sync_path(const fs::path& path) {
@@ -138,7 +132,7 @@ BackupSummary backup_database(const fs::path& database, const fs::path& out) {
   std::error_code ec;
   if (!fs::is_regular_file(database, ec)) throw StorageError("no database at " + database.string());
   if (fs::exists(out, ec)) throw StorageError(out.string() + " exists: choose a new file");
-  create_private(out);
+  create_private_file(out, IfExists::kFail);
   RemoveUnlessKept cleanup(out);
   {
     const Handle from = open_handle(database, SQLITE_OPEN_READONLY);
@@ -166,7 +160,7 @@ BackupSummary restore_database(const fs::path& file, const fs::path& database) {
   const fs::path staging = database.string() + ".restoring";
   std::error_code ec;
   fs::remove(staging, ec);
-  create_private(staging);
+  create_private_file(staging, IfExists::kFail);
   RemoveUnlessKept cleanup(staging);
   {
     const Handle from = open_handle(file, SQLITE_OPEN_READONLY);
