@@ -219,3 +219,29 @@ TEST(Migrations, TemplatesMustFitTheirModel) {
                    .run(),
                StorageError);
 }
+
+TEST(Retrying, RunsAgainOnRetryableUpToFiveTimesThenGivesUp) {
+  int attempts = 0;
+  const int result = internal::retrying([&] {
+    if (++attempts < 3) throw Retryable("serialization failure");
+    return 42;
+  });
+  EXPECT_EQ(result, 42);
+  EXPECT_EQ(attempts, 3);
+
+  attempts = 0;
+  EXPECT_THROW(internal::retrying([&]() -> int {
+                 ++attempts;
+                 throw Retryable("still conflicting");
+               }),
+               Retryable);
+  EXPECT_EQ(attempts, internal::kWriteAttempts);
+
+  attempts = 0;  // other errors are not retried
+  EXPECT_THROW(internal::retrying([&]() -> int {
+                 ++attempts;
+                 throw Conflict("duplicate");
+               }),
+               Conflict);
+  EXPECT_EQ(attempts, 1);
+}
