@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "gallery/vector_math.h"
+#include "gallery/byte_codes.h"
 
 // hnswlib is header-only and defines file-level statics; this file is the
 // only one that includes it.
@@ -41,34 +41,34 @@
 namespace facecheck::gallery {
 namespace {
 
-constexpr const char* kSnapshotFormat = "facecheck-hnsw 1";
+// Version 2: the nodes hold byte codes (byte_codes.h), not float vectors.
+constexpr const char* kSnapshotFormat = "facecheck-hnsw 2";
 
-// The same kernel as the exact scan. hnswlib's own L2Space picks SSE only
-// when the whole program is built for it and falls back to a scalar loop on
-// ARM; this one is vectorized everywhere (vector_math.h).
-float squared_distance(const void* a, const void* b, const void* dim) {
-  return detail::squared_distance(static_cast<const float*>(a), static_cast<const float*>(b),
-                                  *static_cast<const size_t*>(dim));
-}
-
-template <size_t kDim>
-float squared_distance_fixed(const void* a, const void* b, const void*) {
-  return detail::squared_distance(static_cast<const float*>(a), static_cast<const float*>(b), kDim);
-}
-
+// Distances between byte codes. hnswlib's own spaces take float vectors and
+// pick SSE only when the whole program is built for it; this one picks its
+// kernel when the CPU is known.
 class Space : public hnswlib::SpaceInterface<float> {
  public:
   explicit Space(size_t dim) : dim_(dim) {}
-  size_t get_data_size() override { return dim_ * sizeof(float); }
-  hnswlib::DISTFUNC<float> get_dist_func() override {
-    if (dim_ == 512) return squared_distance_fixed<512>;
-    if (dim_ == 128) return squared_distance_fixed<128>;
-    return squared_distance;
-  }
+  size_t get_data_size() override { return detail::code_bytes(dim_); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return detail::code_distance(); }
   void* get_dist_func_param() override { return &dim_; }
 
  private:
   size_t dim_;
+};
+
+// A code of one vector, made where it is needed (the query of a search,
+// one template being added).
+class Code {
+ public:
+  Code(const float* vector, size_t dim) : bytes_(detail::code_bytes(dim)) {
+    detail::encode(vector, dim, bytes_.data());
+  }
+  const void* data() const { return bytes_.data(); }
+
+ private:
+  std::vector<unsigned char> bytes_;
 };
 
 hnswlib::labeltype label_of(int64_t template_id) {
@@ -163,7 +163,7 @@ void HnswIndex::grow_if_full(size_t extra) {
 
 void HnswIndex::add(int64_t template_id, const float* vector) {
   if (!graph_->hnsw->label_lookup_.count(label_of(template_id))) grow_if_full(1);
-  graph_->hnsw->addPoint(vector, label_of(template_id));
+  graph_->hnsw->addPoint(Code(vector, dim_).data(), label_of(template_id));
 }
 
 void HnswIndex::add_all(const int64_t* template_ids, const float* vectors, size_t count,
@@ -172,7 +172,7 @@ void HnswIndex::add_all(const int64_t* template_ids, const float* vectors, size_
   std::atomic<size_t> next{0}, done{0};
   const auto work = [&](bool reporter) {
     for (size_t i; (i = next.fetch_add(1)) < count;) {
-      graph_->hnsw->addPoint(vectors + i * dim_, label_of(template_ids[i]));
+      graph_->hnsw->addPoint(Code(vectors + i * dim_, dim_).data(), label_of(template_ids[i]));
       const size_t finished = done.fetch_add(1) + 1;
       if (reporter && progress && finished % 4096 == 0) progress(finished, count);
     }
@@ -197,7 +197,7 @@ bool HnswIndex::contains(int64_t template_id) const {
 }
 
 std::vector<int64_t> HnswIndex::nearest(const float* query, size_t n) const {
-  auto found = graph_->hnsw->searchKnn(query, n);
+  auto found = graph_->hnsw->searchKnn(Code(query, dim_).data(), n);
   std::vector<int64_t> ids(found.size());
   // The queue pops farthest first.
   for (size_t i = ids.size(); i-- > 0; found.pop()) ids[i] = int64_t(found.top().second);
@@ -212,7 +212,7 @@ void HnswIndex::set_search_candidates(size_t n) {
 size_t HnswIndex::size() const { return graph_->hnsw->cur_element_count - removed(); }
 size_t HnswIndex::removed() const { return graph_->hnsw->num_deleted_; }
 
-// hnswlib writes each node as [links | vector | label]. The vectors are
+// hnswlib writes each node as [links | code | label]. The codes are
 // overwritten with zeros before the file is checksummed and renamed into
 // place, so the snapshot holds no biometric data.
 void HnswIndex::save(const std::filesystem::path& file) const {
@@ -275,14 +275,14 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const std::filesystem::path& file, si
     h.cur_element_count = 0;  // so the destructor frees only what exists
     throw SnapshotError("snapshot " + file.string() + ": " + e.what());
   }
-  if (h.data_size_ != dimension * sizeof(float) || h.M_ != params.links)
+  if (h.data_size_ != detail::code_bytes(dimension) || h.M_ != params.links)
     throw SnapshotError("snapshot " + file.string() + " is of other parameters");
   for (size_t i = 0; i < h.cur_element_count; ++i) {
     const auto id = static_cast<int64_t>(h.getExternalLabel(hnswlib::tableint(i)));
     const float* v = vector_of(id);
     const auto node = hnswlib::tableint(i);
     if (v) {
-      std::memcpy(h.getDataByInternalId(node), v, h.data_size_);
+      detail::encode(v, dimension, h.getDataByInternalId(node));
       if (h.isMarkedDeleted(node)) h.unmarkDeletedInternal(node);
     } else if (!h.isMarkedDeleted(node)) {
       h.markDeletedInternal(node);  // deleted since the snapshot

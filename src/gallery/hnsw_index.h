@@ -3,9 +3,10 @@
 // exactly and groups them by person, so the index decides only which
 // templates are looked at, never a score.
 //
-// The index holds its own copy of every vector (the graph walk reads them),
-// but a snapshot written to disk holds none: only the graph and template
-// ids. Loading one takes the vectors from the gallery, so a snapshot never
+// The index holds its own compact copy of every vector, one byte per value
+// (byte_codes.h; the graph walk reads them), but a snapshot written to disk
+// holds none: only the graph and template ids. Loading one codes the
+// vectors afresh from the gallery, so a snapshot never
 // keeps a deleted person's face, and cannot disagree with the database on
 // what a template looks like.
 #pragma once
@@ -36,8 +37,9 @@ class SnapshotError : public std::runtime_error {
 class HnswIndex {
  public:
   // Room for `capacity` templates of `dimension` values (it grows as
-  // needed). Vectors are compared by squared Euclidean distance; cosine
-  // galleries store unit vectors, where that orders like 1 - cos.
+  // needed). Vectors are compared by (approximately, on their byte codes)
+  // squared Euclidean distance; cosine galleries store unit vectors, where
+  // that orders like 1 - cos.
   HnswIndex(size_t dimension, IndexParams params, size_t capacity = 1024);
   ~HnswIndex();
   HnswIndex(const HnswIndex&) = delete;

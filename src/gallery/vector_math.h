@@ -1,5 +1,6 @@
-// The distance kernels shared by the exact scan (gallery.cpp) and the HNSW
-// index (hnsw_index.cpp), so both score a template identically.
+// The float kernels of the exact scan (gallery.cpp), which also re-scores
+// the HNSW index's candidates (whose graph walks byte codes instead,
+// byte_codes.h), so every score a caller sees comes from here.
 #pragma once
 
 #include <cstddef>
@@ -48,16 +49,6 @@ inline float lane_sum(const float* a, const float* b, size_t dim, Term term) {
 
 inline float dot(const float* a, const float* b, size_t dim) {
   return lane_sum(a, b, dim, [](Lanes x, Lanes y) { return x * y; });
-}
-
-// |a - b|². The HNSW graph walk compares a query with templates one at a
-// time, where the expanded |q|² + |x|² − 2 q·x of the scan would need the
-// norms at hand; the direct form needs nothing else.
-inline float squared_distance(const float* a, const float* b, size_t dim) {
-  return lane_sum(a, b, dim, [](Lanes x, Lanes y) {
-    const Lanes d = x - y;
-    return d * d;
-  });
 }
 
 }  // namespace facecheck::gallery::detail
