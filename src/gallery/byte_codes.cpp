@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "gallery/vector_math.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -91,12 +93,10 @@ float distance(const void* a, const void* b, const void* dim_param) {
 size_t code_bytes(size_t dim) { return padded(dim) + sizeof(Tail); }
 
 void encode(const float* vector, size_t dim, void* code) {
-  float largest = 0.0f, norm2 = 0.0f;
-  for (size_t i = 0; i < dim; ++i) {
-    largest = std::max(largest, std::fabs(vector[i]));
-    norm2 += vector[i] * vector[i];
-  }
-  const Tail tail{largest > 0.0f ? largest / 127.0f : 1.0f, norm2};
+  float largest = 0.0f;
+  for (size_t i = 0; i < dim; ++i) largest = std::max(largest, std::fabs(vector[i]));
+  // The norm as the exact scan computes it (vector_math.h).
+  const Tail tail{largest > 0.0f ? largest / 127.0f : 1.0f, dot(vector, vector, dim)};
   auto* bytes = static_cast<int8_t*>(code);
   for (size_t i = 0; i < dim; ++i)
     bytes[i] = int8_t(std::clamp(std::lround(vector[i] / tail.scale), -127L, 127L));

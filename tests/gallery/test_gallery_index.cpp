@@ -226,6 +226,31 @@ TEST(GalleryIndex, DamagedOrForeignSnapshotsAreRefused) {
   fs::remove_all(dir);
 }
 
+TEST(GalleryIndex, ASnapshotOfAnEarlierFormatIsRefused) {
+  // Format 1 held float vectors in its nodes; its checksum line names the
+  // format, so a file from before the byte codes is refused unread (and
+  // GallerySet then rebuilds the index).
+  const fs::path dir = scratch("format1");
+  const fs::path file = dir / "g.hnsw";
+  Population pop(100, 1500);
+  pop.gallery.build_index(1);
+  pop.gallery.save_index(file);
+  const fs::path sum = file.string() + ".sum";
+  std::string line;
+  {
+    std::ifstream in(sum);
+    std::getline(in, line);
+  }
+  const std::string current = "facecheck-hnsw 2 ";
+  ASSERT_EQ(line.rfind(current, 0), 0u) << line;
+  std::ofstream(sum, std::ios::trunc) << "facecheck-hnsw 1 " << line.substr(current.size()) << '\n';
+
+  Population again(100, 1500);
+  EXPECT_THROW(again.gallery.load_index(file), SnapshotError);
+  EXPECT_FALSE(again.gallery.indexed());
+  fs::remove_all(dir);
+}
+
 TEST(GalleryIndex, ASnapshotThatCannotBeWrittenLeavesNothingBehind) {
   const fs::path dir = scratch("unwritable");
   Population pop(50, 1000);
