@@ -335,6 +335,11 @@ describe('docs/openapi.json against the real server', { skip }, () => {
     assert.equal(errorCode(await call('GET', `/api/v1/invitations/iv${'a'.repeat(24)}`, { expect: 404 })), 'invitation_not_found');
     const audit = await call('GET', `${E}/audit.csv`, { as: 'admin', expect: 200 });
     assert.match(audit.text, /consent_accepted/);
+    const log = await call('GET', '/api/v1/audit.csv', { as: 'admin', expect: 200 });
+    assert.match(log.text, /\r\n[^,]+,event_created,admin:\d+,/);
+    assert.match(log.text, /,invitation_revoked,admin:\d+,/);
+    await call('GET', '/api/v1/audit.csv?since=-5', { as: 'admin', expect: 400 });
+    await call('GET', '/api/v1/audit.csv', { as: 'kiosk', expect: 403 });
 
     // ---- the staff desk, and the live feed ----
     const desk = (await call('POST', `${E}/desks`, { as: 'admin', json: { name: 'Front desk' }, expect: 201 })).body;

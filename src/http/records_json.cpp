@@ -1,6 +1,7 @@
 #include "http/records_json.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -164,6 +165,30 @@ void apply_person_fields(const json& body, storage::Person& p, bool creating) {
   p.phone = optional_string(body, "phone").value_or(p.phone);
   // null or "" removes the external id.
   if (body.contains("external_id")) p.external_id = optional_string(body, "external_id");
+}
+
+namespace {
+
+std::string fields_in(const json& body, std::initializer_list<const char*> known) {
+  std::string names;
+  for (const char* name : known) {
+    if (!body.contains(name)) continue;
+    if (!names.empty()) names += ',';
+    names += name;
+  }
+  return names;
+}
+
+}  // namespace
+
+std::string event_fields_in(const json& body) {
+  return fields_in(body, {"name", "starts_at", "ends_at", "venue", "status", "liveness",
+                          "checkin_opens_before_min", "checkin_closes_after_min", "match_threshold",
+                          "consent_text", "self_register", "retain_faces_days"});
+}
+
+std::string person_fields_in(const json& body) {
+  return fields_in(body, {"name", "organisation", "title", "email", "phone", "external_id"});
 }
 
 }  // namespace facecheck::http

@@ -25,5 +25,10 @@ void apply_event_fields(const nlohmann::json& body, storage::Event& event, bool 
 // Applies the members present in `body` to `person`; name is required when
 // creating.
 void apply_person_fields(const nlohmann::json& body, storage::Person& person, bool creating);
+// The fields of an event or person that `body` sets, comma-separated in a
+// fixed order ("name,status"), for the audit log: names only, never values,
+// and never a member the apply_* functions ignore.
+std::string event_fields_in(const nlohmann::json& body);
+std::string person_fields_in(const nlohmann::json& body);
 
 }  // namespace facecheck::http

@@ -14,6 +14,7 @@ void add_liveness_routes(Router& router);    // active liveness challenges
 void add_kiosk_routes(Router& router);       // kiosks, kiosk/me, admin keys
 void add_invitation_routes(Router& router);  // invitations, the guest's side, QR check-in
 void add_desk_routes(Router& router);        // staff desks: search, manual check-in, undo, walk-ins
+void add_audit_routes(Router& router);       // the whole audit log as CSV
 void add_stream_routes(Router& router);      // SSE live feed
 void add_legacy_routes(Router& router);      // the tutorial's /face_* (opt-in)
 void add_system_routes(Router& router);      // /healthz, /metrics

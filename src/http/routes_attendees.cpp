@@ -2,6 +2,7 @@
 // an event, and the guest list in and out as CSV.
 #include <algorithm>
 
+#include "checkin/admin_audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -54,7 +55,7 @@ storage::Id create_attendee(Context& ctx, storage::Id event_id, const json& body
 }
 
 void add_attendee(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const storage::Id event_id = path_id(req, 1);
   const json body = json_object_body(req);
   ctx.store.get_event(event_id);
@@ -67,13 +68,19 @@ void add_attendee(Context& ctx, const httplib::Request& req, httplib::Response& 
   } else {
     person_id = create_attendee(ctx, event_id, body);
   }
+  if (added)
+    checkin::record_admin_action(ctx.store, admin.actor(),
+                                 {"attendee_added", event_id, person_id, {}});
   // 200 when the person was already attending: nothing was created.
   send_json(res, added ? 201 : 200, find_attendee(ctx, event_id, person_id));
 }
 
 void remove_attendee(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
-  ctx.service.remove_attendee(path_id(req, 1), path_id(req, 2));
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id event_id = path_id(req, 1), person_id = path_id(req, 2);
+  ctx.service.remove_attendee(event_id, person_id);
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"attendee_removed", event_id, person_id, {}});
   res.status = 204;
 }
 
@@ -91,10 +98,19 @@ std::string csv_body(const httplib::Request& req) {
 }
 
 void import_guests(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id event_id = path_id(req, 1);
   const bool link_existing = bool_param(req, "link_existing", false);
-  send_json(res, 200,
-            import_json(ctx.service.import_csv(path_id(req, 1), csv_body(req), link_existing)));
+  const checkin::ImportSummary summary =
+      ctx.service.import_csv(event_id, csv_body(req), link_existing);
+  // import_csv writes every row or, throwing, none.
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"guests_imported",
+                                event_id,
+                                {},
+                                {{"created", static_cast<int64_t>(summary.created)},
+                                 {"linked", static_cast<int64_t>(summary.linked)}}});
+  send_json(res, 200, import_json(summary));
 }
 
 void export_attendance(Context& ctx, const httplib::Request& req, httplib::Response& res) {

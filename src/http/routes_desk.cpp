@@ -1,6 +1,7 @@
 // The staff desk: desk tokens (admin), and what a desk of an event may do:
 // search its attendees, check them in by hand, undo a check-in, register a
 // walk-in. Desks cannot enrol faces, export, delete or manage credentials.
+#include "checkin/admin_audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/invitation_json.h"
@@ -22,16 +23,22 @@ void list_desks(Context& ctx, const httplib::Request& req, httplib::Response& re
 }
 
 void create_desk(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   const auto issued = ctx.store.create_kiosk(path_id(req, 1), required_string(body, "name"),
                                              storage::DeviceRole::kDesk);
+  checkin::record_admin_action(
+      ctx.store, admin.actor(),
+      {"desk_created", issued.kiosk.event_id, {}, {{"desk_id", issued.kiosk.id}}});
   send_json(res, 201, {{"desk", kiosk_json(issued.kiosk)}, {"token", issued.token}});
 }
 
 void revoke_desk(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
-  ctx.store.revoke_kiosk(path_id(req, 1));
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id id = path_id(req, 1);
+  ctx.store.revoke_kiosk(id);
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"desk_revoked", {}, {}, {{"desk_id", id}}});
   res.status = 204;
 }
 

@@ -1,4 +1,5 @@
 // /api/v1/events: the events an organiser runs, and their live statistics.
+#include "checkin/admin_audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -19,12 +20,14 @@ void list_events(Context& ctx, const httplib::Request& req, httplib::Response& r
 }
 
 void create_event(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   storage::Event event;
   event.liveness = ctx.options.default_liveness;
   apply_event_fields(body, event, /*creating=*/true);
-  send_json(res, 201, event_json(ctx.store.create_event(event)));
+  const storage::Event created = ctx.store.create_event(event);
+  checkin::record_admin_action(ctx.store, admin.actor(), {"event_created", created.id, {}, {}});
+  send_json(res, 201, event_json(created));
 }
 
 void get_event(Context& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -33,16 +36,22 @@ void get_event(Context& ctx, const httplib::Request& req, httplib::Response& res
 }
 
 void patch_event(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   storage::Event event = ctx.store.get_event(path_id(req, 1));
   apply_event_fields(body, event, /*creating=*/false);
-  send_json(res, 200, event_json(ctx.store.update_event(event)));
+  const storage::Event updated = ctx.store.update_event(event);
+  checkin::record_admin_action(
+      ctx.store, admin.actor(),
+      {"event_updated", updated.id, {}, {{"fields", event_fields_in(body)}}});
+  send_json(res, 200, event_json(updated));
 }
 
 void delete_event(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
-  ctx.service.delete_event(path_id(req, 1));
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id id = path_id(req, 1);
+  ctx.service.delete_event(id);
+  checkin::record_admin_action(ctx.store, admin.actor(), {"event_deleted", id, {}, {}});
   res.status = 204;
 }
 

@@ -1,5 +1,6 @@
 // Credentials: kiosk tokens (one event each) and admin API keys. A secret is
 // returned once, when it is created; only its hash is stored.
+#include "checkin/admin_audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -19,15 +20,21 @@ void list_kiosks(Context& ctx, const httplib::Request& req, httplib::Response& r
 }
 
 void create_kiosk(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   const auto issued = ctx.store.create_kiosk(path_id(req, 1), required_string(body, "name"));
+  checkin::record_admin_action(
+      ctx.store, admin.actor(),
+      {"kiosk_created", issued.kiosk.event_id, {}, {{"kiosk_id", issued.kiosk.id}}});
   send_json(res, 201, {{"kiosk", kiosk_json(issued.kiosk)}, {"token", issued.token}});
 }
 
 void revoke_kiosk(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
-  ctx.store.revoke_kiosk(path_id(req, 1));
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id id = path_id(req, 1);
+  ctx.store.revoke_kiosk(id);
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"kiosk_revoked", {}, {}, {{"kiosk_id", id}}});
   res.status = 204;
 }
 
@@ -39,22 +46,26 @@ void list_keys(Context& ctx, const httplib::Request& req, httplib::Response& res
 }
 
 void create_key(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   const auto issued = ctx.store.create_api_key(required_string(body, "name"));
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"admin_key_created", {}, {}, {{"key_id", issued.key.id}}});
   send_json(res, 201, {{"key", api_key_json(issued.key)}, {"secret", issued.secret}});
 }
 
 // Revoking the last active key would lock every administrator out until
 // someone runs `facecheck admin create-key` on the server.
 void revoke_key(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const storage::Id id = path_id(req, 1);
   bool active = false;
   for (const auto& k : ctx.store.list_api_keys()) active |= k.id == id && !k.revoked_at;
   if (active && ctx.store.count_api_keys() <= 1)
     throw HttpError(409, "last_admin_key", "This is the last admin key; create another first");
   ctx.store.revoke_api_key(id);
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"admin_key_revoked", {}, {}, {{"key_id", id}}});
   res.status = 204;
 }
 

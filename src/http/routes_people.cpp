@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "checkin/admin_audit.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -32,11 +33,13 @@ void list_people(Context& ctx, const httplib::Request& req, httplib::Response& r
 }
 
 void create_person(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   storage::Person person;
   apply_person_fields(body, person, /*creating=*/true);
-  send_json(res, 201, person_json(ctx.store.create_person(person)));
+  const storage::Person created = ctx.store.create_person(person);
+  checkin::record_admin_action(ctx.store, admin.actor(), {"person_created", {}, created.id, {}});
+  send_json(res, 201, person_json(created));
 }
 
 void get_person(Context& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -45,11 +48,15 @@ void get_person(Context& ctx, const httplib::Request& req, httplib::Response& re
 }
 
 void patch_person(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   const json body = json_object_body(req);
   storage::Person person = ctx.store.get_person(path_id(req, 1));
   apply_person_fields(body, person, /*creating=*/false);
-  send_json(res, 200, person_json(ctx.store.update_person(person)));
+  const storage::Person updated = ctx.store.update_person(person);
+  checkin::record_admin_action(
+      ctx.store, admin.actor(),
+      {"person_updated", {}, updated.id, {{"fields", person_fields_in(body)}}});
+  send_json(res, 200, person_json(updated));
 }
 
 // 204 when the deletion is complete, files included; 202 when the rows are
@@ -72,8 +79,11 @@ void answer_deletion(httplib::Response& res, storage::Scrub scrub) {
 // Templates, photos, attendance and check-ins go with the person, and the
 // in-memory galleries forget them at once.
 void delete_person(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
-  answer_deletion(res, ctx.service.delete_person(path_id(req, 1)));
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id id = path_id(req, 1);
+  const storage::Scrub scrub = ctx.service.delete_person(id);
+  checkin::record_admin_action(ctx.store, admin.actor(), {"person_deleted", {}, id, {}});
+  answer_deletion(res, scrub);
 }
 
 void list_faces(Context& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -84,7 +94,7 @@ void list_faces(Context& ctx, const httplib::Request& req, httplib::Response& re
 }
 
 void enrol_face(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
+  const Caller admin = require_admin(ctx, req);
   checkin::EnrolRequest request;
   request.person_id = path_id(req, 1);
   ctx.store.get_person(request.person_id);  // 404 before reading a large upload's fields
@@ -94,14 +104,24 @@ void enrol_face(Context& ctx, const httplib::Request& req, httplib::Response& re
     request.face_index = static_cast<int>(require_range(
         *index, "face_index", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
   request.allow_duplicate = upload.boolean("allow_duplicate").value_or(false);
-  send_json(res, 201, enrol_json(timed_operation(ctx.metrics, "enrol", [&] {
-              return ctx.service.enrol(request, upload.image);
-            })));
+  const checkin::EnrolResult enrolled = timed_operation(
+      ctx.metrics, "enrol", [&] { return ctx.service.enrol(request, upload.image); });
+  checkin::record_admin_action(
+      ctx.store, admin.actor(),
+      {"face_enrolled",
+       {},
+       request.person_id,
+       {{"template_id", enrolled.template_id}, {"model", enrolled.model}}});
+  send_json(res, 201, enrol_json(enrolled));
 }
 
 void delete_face(Context& ctx, const httplib::Request& req, httplib::Response& res) {
-  require_admin(ctx, req);
-  answer_deletion(res, ctx.service.delete_template(path_id(req, 1)));
+  const Caller admin = require_admin(ctx, req);
+  const storage::Id id = path_id(req, 1);
+  const storage::Scrub scrub = ctx.service.delete_template(id);
+  checkin::record_admin_action(ctx.store, admin.actor(),
+                               {"face_deleted", {}, {}, {{"template_id", id}}});
+  answer_deletion(res, scrub);
 }
 
 }  // namespace

@@ -62,6 +62,7 @@ void ApiServer::configure() {
   add_checkin_routes(router);
   add_liveness_routes(router);
   add_kiosk_routes(router);
+  add_audit_routes(router);
   add_invitation_routes(router);
   add_desk_routes(router);
   add_stream_routes(router);

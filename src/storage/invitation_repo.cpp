@@ -224,18 +224,35 @@ void Store::append_audit(const AuditEntry& entry) {
   write(*pool_, [&](Database& db) { append_audit_row(db, entry); });
 }
 
+namespace {
+
+std::vector<AuditEntry> audit_rows(Statement& stmt) {
+  std::vector<AuditEntry> entries;
+  while (stmt.step())
+    entries.push_back(AuditEntry{stmt.int64(0), stmt.int64(1), stmt.optional_int64(2),
+                                 stmt.optional_int64(3), stmt.text(4), stmt.text(5),
+                                 decode_details(stmt.text(6))});
+  return entries;
+}
+
+constexpr const char* kAuditColumns =
+    "SELECT id, at, event_id, person_id, action, actor, details FROM audit_log";
+
+}  // namespace
+
 std::vector<AuditEntry> Store::list_audit(Id event_id) const {
   return read(*pool_, [&](Database& db) {
-    Statement stmt = db.prepare(
-        "SELECT id, at, event_id, person_id, action, actor, details FROM audit_log"
-        " WHERE event_id = ? ORDER BY at, id");
+    Statement stmt = db.prepare(std::string(kAuditColumns) + " WHERE event_id = ? ORDER BY at, id");
     stmt.bind(1, event_id);
-    std::vector<AuditEntry> entries;
-    while (stmt.step())
-      entries.push_back(AuditEntry{stmt.int64(0), stmt.int64(1), stmt.optional_int64(2),
-                                   stmt.optional_int64(3), stmt.text(4), stmt.text(5),
-                                   decode_details(stmt.text(6))});
-    return entries;
+    return audit_rows(stmt);
+  });
+}
+
+std::vector<AuditEntry> Store::list_audit_since(Timestamp since) const {
+  return read(*pool_, [&](Database& db) {
+    Statement stmt = db.prepare(std::string(kAuditColumns) + " WHERE at >= ? ORDER BY at, id");
+    stmt.bind(1, since);
+    return audit_rows(stmt);
   });
 }
 

@@ -166,6 +166,8 @@ class Store {
   // ---- Audit log ----
   void append_audit(const AuditEntry& entry);
   std::vector<AuditEntry> list_audit(Id event_id) const;  // by time
+  // Every entry at or after `since`, any event or none, by time.
+  std::vector<AuditEntry> list_audit_since(Timestamp since) const;
 
   // ---- Import ----
   // Creates people from `rows` (their id and created_at are ignored) and adds
