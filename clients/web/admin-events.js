@@ -2,6 +2,7 @@
 // create/edit/delete dialogs.
 import { byId, el, busy, replaceChildren, confirmDialog, saveResponse } from './dom.js';
 import { eventFields, eventPayload } from './event-form.js';
+import { at } from './admin-lang.js';
 import { formatDateTime } from './format.js';
 
 const FIELD_IDS = {
@@ -135,10 +136,23 @@ export function initEvents(ctx) {
     }
   }
 
+  // Who did what at this event: consent, desk work and the admins' changes.
+  async function exportAudit() {
+    const ev = ctx.event;
+    if (!ev) return;
+    try {
+      const response = await ctx.api.get(`/events/${ev.id}/audit.csv`, { as: 'response' });
+      await saveResponse(response, `audit-event-${ev.id}.csv`);
+    } catch (error) {
+      ctx.fail(at('exportAuditFailed'), error);
+    }
+  }
+
   byId('new-event').addEventListener('click', () => openDialog(null));
   byId('edit-event').addEventListener('click', () => ctx.event && openDialog(ctx.event));
   byId('delete-event').addEventListener('click', remove);
   byId('export-csv').addEventListener('click', (e) => busy(e.currentTarget, exportCsv));
+  byId('export-audit').addEventListener('click', (e) => busy(e.currentTarget, exportAudit));
   byId('event-cancel').addEventListener('click', () => dialog.close());
   byId('event-form').addEventListener('submit', (e) => {
     e.preventDefault();

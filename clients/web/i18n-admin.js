@@ -93,6 +93,8 @@ export const ADMIN_STRINGS = {
     desksLoadFailed: 'Could not load desks',
     desksCreateFailed: 'Could not create the desk',
     desksRevokeFailed: 'Could not revoke the desk',
+    exportAudit: 'Export audit log',
+    exportAuditFailed: 'Could not export the audit log',
   },
   zh: {
     adminLangToggle: 'English',
@@ -182,5 +184,7 @@ export const ADMIN_STRINGS = {
     desksLoadFailed: '无法加载服务台',
     desksCreateFailed: '无法创建服务台',
     desksRevokeFailed: '无法撤销服务台',
+    exportAudit: '导出审计日志',
+    exportAuditFailed: '无法导出审计日志',
   },
 };

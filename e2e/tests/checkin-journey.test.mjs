@@ -291,6 +291,15 @@ describe('facecheck in the browser', () => {
     const ada = rows.find((r) => r[col('name')] === 'Ada Lovelace');
     assert.equal(ada?.[col('checked_in')], 'no');
     assert.equal(rows.length, 3);
+
+    // The event's audit log: the organiser's own changes, by admin key.
+    const [auditDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-audit')]);
+    const auditFile = path.join(artifactsDir, 'audit.csv');
+    await auditDownload.saveAs(auditFile);
+    const audit = (await readFile(auditFile, 'utf8')).replace(/^\uFEFF/, '');
+    assert.match(audit, /^at,action,actor,person_id,details\r?\n/);
+    assert.match(audit, /,event_created,admin:\d+,/);
+    assert.ok(!audit.includes(A.name), 'no names in the audit log');
   });
 
   test('the pages ran under the Content-Security-Policy without violating it', { skip }, () => {
