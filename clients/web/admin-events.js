@@ -125,28 +125,20 @@ export function initEvents(ctx) {
     }
   }
 
-  async function exportCsv() {
+  // Downloads one of the event's CSV files (attendance, audit log).
+  async function downloadCsv(route, filename, failure) {
     const ev = ctx.event;
     if (!ev) return;
     try {
-      const response = await ctx.api.get(`/events/${ev.id}/export.csv`, { as: 'response' });
-      await saveResponse(response, `attendance-event-${ev.id}.csv`);
+      const response = await ctx.api.get(`/events/${ev.id}/${route}`, { as: 'response' });
+      await saveResponse(response, `${filename}-event-${ev.id}.csv`);
     } catch (error) {
-      ctx.fail('Could not export', error);
+      ctx.fail(failure, error);
     }
   }
-
+  const exportCsv = () => downloadCsv('export.csv', 'attendance', 'Could not export');
   // Who did what at this event: consent, desk work and the admins' changes.
-  async function exportAudit() {
-    const ev = ctx.event;
-    if (!ev) return;
-    try {
-      const response = await ctx.api.get(`/events/${ev.id}/audit.csv`, { as: 'response' });
-      await saveResponse(response, `audit-event-${ev.id}.csv`);
-    } catch (error) {
-      ctx.fail(at('exportAuditFailed'), error);
-    }
-  }
+  const exportAudit = () => downloadCsv('audit.csv', 'audit', at('exportAuditFailed'));
 
   byId('new-event').addEventListener('click', () => openDialog(null));
   byId('edit-event').addEventListener('click', () => ctx.event && openDialog(ctx.event));
