@@ -136,7 +136,7 @@ void add_eval_detect_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval-detect", "Face counts found vs expected on labelled photos");
   cmd->add_option("--labels", args->labels, "CSV: path,n_faces,certainty,...")->required();
   cmd->add_option("--root", args->root, "Folder the paths are relative to")->required();
-  cmd->add_option("--detector", args->detector, "ssd or tiny")
+  cmd->add_option("--detector", args->detector, "ssd, tiny or rfb")
       ->check(CLI::IsMember({"ssd", "tiny"}));
   cmd->add_option("--input-size", args->input_size, "Tiny detector input size");
   cmd->add_option("--min-score", args->min_score, "Minimum detection score");

@@ -309,7 +309,7 @@ void add_eval_identify_command(CLI::App& app) {
                   "1-based photo a person's probes start at (default: templates+1)")
       ->check(CLI::Range(0, 1000));
   cmd->add_option("--seed", args->seed, "Seed choosing the never-enrolled people");
-  cmd->add_option("--detector", args->detector, "ssd or tiny")
+  cmd->add_option("--detector", args->detector, "ssd, tiny or rfb")
       ->check(CLI::IsMember({"ssd", "tiny"}));
   cmd->add_option("--probe-detector", args->probe_detector,
                   "Detector for searched photos (default: --detector)")

@@ -198,7 +198,7 @@ void add_eval_pairs_command(CLI::App& app) {
   cmd->add_option("--pairs", args->pairs, "TSV: img_a img_b same fold")->required();
   cmd->add_option("--images", args->images, "Folder the image paths are relative to")->required();
   cmd->add_option("--folds", args->folds, "Comma-separated folds to run (default: all)");
-  cmd->add_option("--detector", args->detector, "ssd or tiny")
+  cmd->add_option("--detector", args->detector, "ssd, tiny or rfb")
       ->check(CLI::IsMember({"ssd", "tiny"}));
   cmd->add_option("--min-score", args->min_score, "Minimum detection score");
   cmd->add_flag("--no-align", args->no_align,

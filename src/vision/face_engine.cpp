@@ -9,6 +9,7 @@
 #include "vision/face_landmarker.h"
 #include "vision/face_recognizer.h"
 #include "vision/liveness_detector.h"
+#include "vision/rfb_detector.h"
 #include "vision/ssd_detector.h"
 #include "vision/tiny_detector.h"
 
@@ -17,11 +18,20 @@ namespace facecheck::vision {
 DetectorKind parse_detector_kind(const std::string& name) {
   if (name == "ssd") return DetectorKind::Ssd;
   if (name == "tiny") return DetectorKind::Tiny;
-  throw std::invalid_argument("unknown detector '" + name + "' (expected ssd or tiny)");
+  if (name == "rfb") return DetectorKind::Rfb;
+  throw std::invalid_argument("unknown detector '" + name + "' (expected ssd, tiny or rfb)");
 }
 
 const char* detector_kind_name(DetectorKind kind) {
-  return kind == DetectorKind::Ssd ? "ssd" : "tiny";
+  switch (kind) {
+    case DetectorKind::Ssd:
+      return "ssd";
+    case DetectorKind::Tiny:
+      return "tiny";
+    case DetectorKind::Rfb:
+      return "rfb";
+  }
+  return "?";
 }
 
 // Networks are created on first use: a kiosk worker that only ever runs the
@@ -30,6 +40,7 @@ struct FaceEngine::Impl {
   std::filesystem::path models_dir;
   std::unique_ptr<SsdDetector> ssd;
   std::unique_ptr<TinyDetector> tiny;
+  std::unique_ptr<RfbDetector> rfb;
   std::unique_ptr<FaceLandmarker> landmarker;
   std::string_view default_model;
   std::map<std::string_view, std::unique_ptr<FaceRecognizer>> recognizers;
@@ -43,6 +54,10 @@ struct FaceEngine::Impl {
   TinyDetector& tiny_detector() {
     if (!tiny) tiny = std::make_unique<TinyDetector>(models_dir);
     return *tiny;
+  }
+  RfbDetector& rfb_detector() {
+    if (!rfb) rfb = std::make_unique<RfbDetector>(models_dir);
+    return *rfb;
   }
   FaceLandmarker& face_landmarker() {
     if (!landmarker) landmarker = std::make_unique<FaceLandmarker>(models_dir);
@@ -105,6 +120,8 @@ std::vector<FaceBox> FaceEngine::detect(const cv::Mat& image, const DetectOption
       faces = tiny.detect(image, options.retry_input_size, options.min_score);
     return faces;
   }
+  if (options.detector == DetectorKind::Rfb)
+    return impl_->rfb_detector().detect(image, options.min_score);
   return impl_->ssd_detector().detect(image, options.min_score);
 }
 

@@ -25,9 +25,12 @@
 
 namespace facecheck::vision {
 
-enum class DetectorKind { Ssd, Tiny };
+// Ssd: face-api's SSD MobileNetV1 (512x512; enrolment, group photos).
+// Tiny: face-api's tiny YOLO (kiosk frames). Rfb: faceplugin's RFB-320
+// (320x240; finds turned and half-covered faces that SSD misses).
+enum class DetectorKind { Ssd, Tiny, Rfb };
 
-// Parses "ssd" / "tiny"; throws std::invalid_argument otherwise.
+// Parses "ssd" / "tiny" / "rfb"; throws std::invalid_argument otherwise.
 DetectorKind parse_detector_kind(const std::string& name);
 const char* detector_kind_name(DetectorKind kind);
 
